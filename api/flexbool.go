@@ -1,0 +1,44 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// FlexBool is the vpcepUpdateSwitch flag: a bool that decodes from a JSON boolean or from the
+// strings "true" and "false", and always encodes as a JSON boolean.
+//
+// The pages document the field as Boolean, but the 2023 page's own example sends the string
+// "false"; see the spec's deviation update-switch-string. A FlexBool can be used wherever a
+// bool can be tested: `if list.VpcepUpdateSwitch != nil && *list.VpcepUpdateSwitch { ... }`.
+type FlexBool bool
+
+// UnmarshalJSON accepts true, false, "true" and "false". Anything else, null included, is an
+// error that quotes the value received.
+func (b *FlexBool) UnmarshalJSON(data []byte) error {
+	switch string(bytes.TrimSpace(data)) {
+	case "true", `"true"`:
+		*b = true
+		return nil
+	case "false", `"false"`:
+		*b = false
+		return nil
+	}
+	return fmt.Errorf("vpcepUpdateSwitch: want true, false, \"true\" or \"false\", got %s", quoteExcerpt(data))
+}
+
+// MarshalJSON encodes b as a JSON boolean.
+func (b FlexBool) MarshalJSON() ([]byte, error) {
+	return strconv.AppendBool(nil, bool(b)), nil
+}
+
+// quoteExcerpt renders at most 64 bytes of a JSON value for an error message, quoted so that
+// control characters and invalid UTF-8 cannot garble the message.
+func quoteExcerpt(data []byte) string {
+	const max = 64
+	if len(data) > max {
+		return strconv.Quote(string(data[:max])) + "…"
+	}
+	return strconv.Quote(string(data))
+}
