@@ -61,7 +61,7 @@ type Connection struct {
 	Status ConnectionStatus `json:"status"`
 
 	// UpdateAt Update time. The default value is null. The format is CCYY-MM-DDThh:mm:ss (ISO 8601). Null or absent when the connection was never updated (deviation update-at-null).
-	UpdateAt *Timestamp `json:"update_at,omitempty"`
+	UpdateAt *FlexTime `json:"update_at,omitempty"`
 
 	// VpcepDnsName Private domain name of a cluster VPC endpoint. (Current page only.)
 	VpcepDnsName *string `json:"vpcepDnsName,omitempty"`
