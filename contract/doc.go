@@ -1,0 +1,48 @@
+// Package contract checks HTTP traffic against the CSS spec (openapi/cssvpcep.yaml, embedded in
+// package api): the operation ShowVpcepConnection,
+//
+//	GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections
+//
+// It is built on kin-openapi's openapi3filter and loads the spec once per process, without its
+// servers, so it validates traffic to any host: a loopback test server, the emulator, any region.
+//
+// Two pieces, both opt-in where the program is wired up:
+//
+//   - NewRoundTripper wraps a client's transport and validates every request it sends and every
+//     response it receives. It fails the call with a *ValidationError by default, or, with
+//     WithReporter, reports and passes everything through. ForTest is the form for tests: it
+//     fails the test with the message and lets the traffic through.
+//   - NewMiddleware wraps a server's handler (the emulator's) and answers requests that break
+//     the spec itself, with 400, 404 or 405 in the service's error shape, so the handler only
+//     ever sees valid requests. WithResponseValidation makes it check the handler's responses
+//     too, reporting or replacing bad ones.
+//
+// A program turns them on at run time by wrapping, for example behind a flag or an environment
+// variable:
+//
+//	var transport http.RoundTripper = http.DefaultTransport
+//	if os.Getenv("CSSVPCEP_CONTRACT") != "" {
+//		rt, err := contract.NewRoundTripper(transport, contract.WithReporter(func(e *contract.ValidationError) {
+//			slog.Warn("contract", "error", e) // e.Error() never quotes a header value
+//		}))
+//		if err != nil {
+//			return err
+//		}
+//		transport = rt
+//	}
+//	client, err := api.NewClientWithResponses(endpoint, api.WithHTTPClient(&http.Client{Transport: transport}))
+//
+//	var handler http.Handler = api.Handler(api.NewStrictHandler(server, nil))
+//	if validate {
+//		if handler, err = contract.NewMiddleware(handler); err != nil {
+//			return err
+//		}
+//	}
+//
+// A *ValidationError names the operation, the direction, each field or parameter at fault and
+// the rule it breaks, on one line that never quotes a header value; it unwraps to kin-openapi's
+// error. Bodies are read for validation up to a limit (WithBodyLimit) and always handed on
+// whole. The presence of credentials (X-Auth-Token or Authorization) is checked by the
+// RoundTripper and, only when asked, by the middleware (WithSecurityCheck); their validity
+// never is.
+package contract

@@ -1,0 +1,187 @@
+package contract
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/cssvpcep/cssvpcep/api"
+)
+
+// Error codes of the middleware's replies, from the CSS error code page (error_codes.rst).
+// The page has no code for 405; CSS.0004 "Invalid operation." is the generic (CSS.00xx) code
+// closest to calling an operation the resource does not have. CSS.5108 "The operation is not
+// supported." reads as close, but the CSS.5xxx codes belong to particular features.
+const (
+	codeBadRequest       = "CSS.0001" // 400 Incorrect parameters.
+	codeNotFound         = "CSS.0016" // 404 Resource not found. (not CSS.3027, which is a missing cluster)
+	codeMethodNotAllowed = "CSS.0004" // documented with 415: Invalid operation.
+	codeServerError      = "CSS.9999" // 500 Failed to process the request.
+	codeGatewayAuth      = "APIGW.0301"
+)
+
+// middleware is the handler NewMiddleware returns.
+type middleware struct {
+	next      http.Handler
+	v         *validator
+	responses bool // validate the handler's responses
+	strict    bool // and replace a bad one
+}
+
+// NewMiddleware returns a handler that validates every request against the spec before next
+// sees it and answers a bad one itself, in the service's error shape (Content-Type
+// application/json):
+//
+//   - 400 {"errCode":"CSS.0001","externalMessage":"Incorrect parameters: <problems>"} for a
+//     request that breaks the spec, naming each parameter or field and the rule it breaks;
+//   - 404 {"errCode":"CSS.0016",...} for a path no operation of the spec has;
+//   - 405 {"errCode":"CSS.0004",...} with an Allow header for a method the path does not have;
+//   - with WithSecurityCheck(true) only, 401 {"error_code":"APIGW.0301","error_msg":...} for a
+//     request without credentials, as the API gateway answers it.
+//
+// A valid request reaches next unchanged. Responses are validated only with
+// WithResponseValidation. Every ValidationError goes to WithReporter's function, if given. It
+// fails when an option is wrong or the embedded spec does not load.
+func NewMiddleware(next http.Handler, opts ...Option) (http.Handler, error) {
+	if next == nil {
+		return nil, errors.New("contract: NewMiddleware: the next handler is nil")
+	}
+	c, err := newConfig(componentMiddleware, opts)
+	if err != nil {
+		return nil, err
+	}
+	if c.responses && !c.strictReplies && c.report == nil {
+		return nil, errors.New("contract: WithResponseValidation(false) reports bad responses to WithReporter's function, and none is given")
+	}
+	v, err := newValidator(c, c.checkSecurity(false))
+	if err != nil {
+		return nil, err
+	}
+	return &middleware{next: next, v: v, responses: c.responses, strict: c.strictReplies}, nil
+}
+
+// ServeHTTP routes the request once, validates it, and serves it.
+func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	route, params, verr := m.v.route(r)
+	if verr != nil {
+		m.reject(w, verr)
+		return
+	}
+	next := r
+	var body *buffered
+	if hasBody(r.Body) {
+		data, over, err := readBounded(r.Body, m.v.limit, r.ContentLength)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, cssError(codeBadRequest, "Incorrect parameters: the request body cannot be read"))
+			return
+		}
+		body = &buffered{data: data, over: over}
+		next = new(http.Request)
+		*next = *r
+		next.Body = restoreBody(data, r.Body, over, nil)
+	}
+	in, verr := m.v.checkRequest(r, route, params, body)
+	if verr != nil {
+		m.reject(w, verr)
+		return
+	}
+	switch {
+	case !m.responses:
+		m.next.ServeHTTP(w, next)
+	case m.strict:
+		m.serveHeld(w, next, in)
+	default:
+		m.serveTee(w, next, in)
+	}
+}
+
+// reject reports verr and answers it.
+func (m *middleware) reject(w http.ResponseWriter, verr *ValidationError) {
+	if m.v.report != nil {
+		m.v.report(verr)
+	}
+	switch {
+	case errors.Is(verr.Err, routers.ErrPathNotFound):
+		writeError(w, http.StatusNotFound, cssError(codeNotFound,
+			fmt.Sprintf("Resource not found: no operation of the spec matches %s %s", verr.Method, verr.Path)))
+	case errors.Is(verr.Err, routers.ErrMethodNotAllowed):
+		w.Header().Set("Allow", strings.Join(verr.Allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, cssError(codeMethodNotAllowed,
+			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", verr.Method, verr.Path, strings.Join(verr.Allow, ", "))))
+	case verr.hasProblemIn("security"):
+		// The API gateway checks credentials before the service sees the parameters, so only
+		// the credentials are named, in the gateway's own error shape.
+		var rules []string
+		for _, p := range verr.Problems {
+			if p.In == "security" {
+				rules = append(rules, p.Rule)
+			}
+		}
+		code, msg := codeGatewayAuth, "Incorrect IAM authentication information: "+strings.Join(rules, "; ")
+		writeError(w, http.StatusUnauthorized, api.Error{ErrorCode: &code, ErrorMsg: &msg})
+	default:
+		writeError(w, http.StatusBadRequest, cssError(codeBadRequest, "Incorrect parameters: "+verr.detail()))
+	}
+}
+
+// serveTee serves the request, passing the response through as it is written, and reports it
+// if it breaks the spec.
+func (m *middleware) serveTee(w http.ResponseWriter, r *http.Request, in *openapi3filter.RequestValidationInput) {
+	tw := &teeWriter{ResponseWriter: w, limit: m.v.limit}
+	m.next.ServeHTTP(tw, r)
+	status, header := tw.status, tw.header
+	if status == 0 { // nothing written: net/http sends 200 with what is in the header map
+		status, header = http.StatusOK, w.Header()
+	}
+	if verr := m.v.checkResponse(in, status, header, &buffered{data: tw.body, over: tw.over}); verr != nil {
+		m.v.report(verr)
+	}
+}
+
+// serveHeld serves the request into a holdWriter and sends the response once it passes
+// validation, or a 500 in its place.
+func (m *middleware) serveHeld(w http.ResponseWriter, r *http.Request, in *openapi3filter.RequestValidationInput) {
+	hw := &holdWriter{header: make(http.Header), limit: m.v.limit}
+	m.next.ServeHTTP(hw, r)
+	status := hw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	data := hw.body.Bytes()
+	verr := m.v.checkResponse(in, status, hw.header, &buffered{data: data, over: hw.over})
+	if verr == nil {
+		dst := w.Header()
+		for k, v := range hw.header {
+			dst[k] = v
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(data) // the client went away; nothing left to tell it
+		return
+	}
+	if m.v.report != nil {
+		m.v.report(verr)
+	}
+	if id := hw.header.Get("X-Request-Id"); id != "" {
+		w.Header().Set("X-Request-Id", id) // lets the replaced response still be traced
+	}
+	writeError(w, http.StatusInternalServerError, cssError(codeServerError,
+		"Failed to process the request: the response breaks the contract: "+verr.detail()))
+}
+
+func cssError(code, msg string) api.Error {
+	return api.Error{ErrCode: &code, ExternalMessage: &msg}
+}
+
+func writeError(w http.ResponseWriter, status int, body api.Error) {
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body) // the client went away; nothing left to tell it
+}

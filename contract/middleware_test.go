@@ -1,0 +1,322 @@
+package contract_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/contract"
+)
+
+// recordNext is a next handler that records the requests that reach it and answers with r.
+type recordNext struct {
+	calls atomic.Int32
+	last  atomic.Pointer[http.Request]
+	r     reply
+}
+
+func (n *recordNext) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	n.calls.Add(1)
+	n.last.Store(req)
+	for k, v := range n.r.header {
+		w.Header()[k] = v
+	}
+	if n.r.status != 0 {
+		w.WriteHeader(n.r.status)
+	}
+	_, _ = io.WriteString(w, n.r.body)
+}
+
+func middleware(t *testing.T, next http.Handler, opts ...contract.Option) http.Handler {
+	t.Helper()
+	h, err := contract.NewMiddleware(next, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// do serves one request through h.
+func do(h http.Handler, method, target string, header http.Header, body io.Reader) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, body)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+// errorBody decodes the middleware's JSON reply, checking its media type.
+func errorBody(t *testing.T, w *httptest.ResponseRecorder) map[string]string {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q, want application/json", ct)
+	}
+	var body map[string]string
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("body %q: %v", w.Body, err)
+	}
+	return body
+}
+
+func TestMiddleware_rejectsBadRequests(t *testing.T) {
+	tests := []struct {
+		name      string
+		method    string
+		target    string
+		body      io.Reader
+		status    int
+		allow     string
+		wantReply map[string]string
+	}{{
+		name:   "bad query",
+		target: connectionsPath + "?limit=0&offset=abc",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "offset": value is an invalid integer; query parameter "limit": number must be at least 1`},
+	}, {
+		name:   "limit too large",
+		target: connectionsPath + "?limit=1001",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "limit": number must be at most 1000`},
+	}, {
+		name:   "body on a GET",
+		target: connectionsPath,
+		body:   strings.NewReader(`{}`),
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: body: the operation takes no request body`},
+	}, {
+		name:   "unknown path",
+		target: "/v1.0/p1/clusters",
+		status: http.StatusNotFound,
+		wantReply: map[string]string{"errCode": "CSS.0016",
+			"externalMessage": "Resource not found: no operation of the spec matches GET /v1.0/p1/clusters"},
+	}, {
+		name:   "POST",
+		method: http.MethodPost,
+		target: connectionsPath,
+		status: http.StatusMethodNotAllowed,
+		allow:  "GET",
+		wantReply: map[string]string{"errCode": "CSS.0004",
+			"externalMessage": "Invalid operation: method POST is not allowed on " + connectionsPath + " (allowed: GET)"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next := &recordNext{r: jsonReply(listJSON("", ""))}
+			var reported collect
+			h := middleware(t, next, contract.WithReporter(reported.report))
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			w := do(h, method, tt.target, nil, tt.body)
+			if w.Code != tt.status {
+				t.Errorf("status %d, want %d", w.Code, tt.status)
+			}
+			if got := w.Header().Get("Allow"); got != tt.allow {
+				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+			if diff := cmp.Diff(tt.wantReply, errorBody(t, w)); diff != "" {
+				t.Errorf("reply (-want +got):\n%s", diff)
+			}
+			if next.calls.Load() != 0 {
+				t.Error("the next handler was called")
+			}
+			if n := len(reported.messages()); n != 1 {
+				t.Errorf("reported %d errors, want 1", n)
+			}
+		})
+	}
+}
+
+// A valid request reaches the next handler as it came: no defaults written into the query.
+func TestMiddleware_passesValidRequests(t *testing.T) {
+	for _, target := range []string{
+		connectionsPath,
+		connectionsPath + "?offset=0&limit=1000",
+		connectionsPath + "?limit=1&unknown=kept",
+	} {
+		t.Run(target, func(t *testing.T) {
+			next := &recordNext{r: jsonReply(listJSON("", ""))}
+			w := do(middleware(t, next), http.MethodGet, target, nil, nil)
+			if w.Code != http.StatusOK || next.calls.Load() != 1 {
+				t.Fatalf("status %d, next called %d times", w.Code, next.calls.Load())
+			}
+			if got := next.last.Load().URL.String(); got != target {
+				t.Errorf("next got %s, want %s", got, target)
+			}
+		})
+	}
+}
+
+func TestMiddleware_security(t *testing.T) {
+	next := &recordNext{r: jsonReply(listJSON("", ""))}
+	h := middleware(t, next, contract.WithSecurityCheck(true))
+
+	w := do(h, http.MethodGet, connectionsPath+"?limit=0", nil, nil)
+	if w.Code != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", w.Code)
+	}
+	want := map[string]string{"error_code": "APIGW.0301",
+		"error_msg": `Incorrect IAM authentication information: no credentials: send header "X-Auth-Token" for token, or header "Authorization" for aksk`}
+	if diff := cmp.Diff(want, errorBody(t, w)); diff != "" {
+		t.Errorf("reply (-want +got):\n%s", diff)
+	}
+	if w := do(h, http.MethodGet, connectionsPath, http.Header{"X-Auth-Token": {secret}}, nil); w.Code != http.StatusOK {
+		t.Errorf("with a token: status %d", w.Code)
+	}
+	if w := do(middleware(t, next), http.MethodGet, connectionsPath, nil, nil); w.Code != http.StatusOK {
+		t.Errorf("by default, without credentials: status %d, want 200", w.Code)
+	}
+}
+
+// Without strictness, a bad response is reported and sent as the handler wrote it.
+func TestMiddleware_reportsBadResponses(t *testing.T) {
+	sent := `{"connections":[{"id":"a","status":"pending"}],"total_count":1}`
+	next := &recordNext{r: reply{status: 200, header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r-1"}}, body: sent}}
+	var reported collect
+	h := middleware(t, next, contract.WithResponseValidation(false), contract.WithReporter(reported.report))
+
+	w := do(h, http.MethodGet, connectionsPath, nil, nil)
+	if w.Code != 200 || w.Body.String() != sent || w.Header().Get("X-Request-Id") != "r-1" {
+		t.Errorf("status %d, body %s, headers %v", w.Code, w.Body, w.Header())
+	}
+	want := []string{responsePrefix + `connections[0].status: value is not one of the allowed values ["accepted","rejected"]`}
+	if diff := cmp.Diff(want, reported.messages()); diff != "" {
+		t.Errorf("reported (-want +got):\n%s", diff)
+	}
+
+	// A handler that writes nothing sends 200 with no body, which breaks the spec too.
+	reported = collect{}
+	h = middleware(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}),
+		contract.WithResponseValidation(false), contract.WithReporter(reported.report))
+	do(h, http.MethodGet, connectionsPath, nil, nil)
+	want = []string{responsePrefix + `header "Content-Type": media type is not one the spec declares for this status (application/json)`}
+	if diff := cmp.Diff(want, reported.messages()); diff != "" {
+		t.Errorf("reported (-want +got):\n%s", diff)
+	}
+}
+
+// Strictly, a bad response is replaced by a 500 that says why.
+func TestMiddleware_strictReplacesBadResponses(t *testing.T) {
+	next := &recordNext{r: reply{status: 200, header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r-2"}, "X-Other": {"dropped"}},
+		body: `{"connections":{},"total_count":1}`}}
+	var reported collect
+	h := middleware(t, next, contract.WithResponseValidation(true), contract.WithReporter(reported.report))
+
+	w := do(h, http.MethodGet, connectionsPath, nil, nil)
+	if w.Code != http.StatusInternalServerError {
+		t.Errorf("status %d, want 500", w.Code)
+	}
+	want := map[string]string{"errCode": "CSS.9999",
+		"externalMessage": "Failed to process the request: the response breaks the contract: connections: value must be an array"}
+	if diff := cmp.Diff(want, errorBody(t, w)); diff != "" {
+		t.Errorf("reply (-want +got):\n%s", diff)
+	}
+	if w.Header().Get("X-Request-Id") != "r-2" || w.Header().Get("X-Other") != "" {
+		t.Errorf("headers %v: want X-Request-Id kept and the handler's others dropped", w.Header())
+	}
+	if len(reported.messages()) != 1 {
+		t.Errorf("reported %v", reported.messages())
+	}
+}
+
+func TestMiddleware_strictSendsGoodResponses(t *testing.T) {
+	sent := example(t, "CurrentConnections")
+	next := &recordNext{r: reply{status: 200, header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r-3"}}, body: sent}}
+	w := do(middleware(t, next, contract.WithResponseValidation(true)), http.MethodGet, connectionsPath, nil, nil)
+	if w.Code != 200 || w.Body.String() != sent || w.Header().Get("X-Request-Id") != "r-3" || w.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("status %d, headers %v, body %s", w.Code, w.Header(), w.Body)
+	}
+}
+
+func TestMiddleware_strictBodyLimit(t *testing.T) {
+	var writeErr error
+	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, writeErr = io.WriteString(w, example(t, "CurrentConnections"))
+	})
+	var reported collect
+	h := middleware(t, next, contract.WithResponseValidation(true), contract.WithBodyLimit(32), contract.WithReporter(reported.report))
+	w := do(h, http.MethodGet, connectionsPath, nil, nil)
+	if w.Code != http.StatusInternalServerError || !errors.Is(writeErr, contract.ErrBodyTooLarge) {
+		t.Errorf("status %d, the handler's write returned %v", w.Code, writeErr)
+	}
+	want := []string{responsePrefix + "body: is larger than the 32-byte limit, so it was not validated"}
+	if diff := cmp.Diff(want, reported.messages()); diff != "" {
+		t.Errorf("reported (-want +got):\n%s", diff)
+	}
+}
+
+// fakeServer stands for the emulator: the generated strict server over a fixed page.
+type fakeServer struct{ list api.ConnectionList }
+
+var _ api.StrictServerInterface = fakeServer{}
+
+func (s fakeServer) ShowVpcepConnection(context.Context, api.ShowVpcepConnectionRequestObject) (api.ShowVpcepConnectionResponseObject, error) {
+	return api.ShowVpcepConnection200JSONResponse(s.list), nil
+}
+
+// emulatorHandler is the generated handler over a page decoded from the current example.
+func emulatorHandler(t testing.TB, current string) http.Handler {
+	var list api.ConnectionList
+	if err := json.Unmarshal([]byte(current), &list); err != nil {
+		t.Fatal(err)
+	}
+	return api.Handler(api.NewStrictHandler(fakeServer{list}, nil))
+}
+
+// The generated server behind the strict middleware and the generated client behind ForTest
+// agree with the spec end to end.
+func TestMiddleware_endToEnd(t *testing.T) {
+	h := middleware(t, emulatorHandler(t, example(t, "CurrentConnections")), contract.WithResponseValidation(true))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	client := newClient(t, srv.URL, contract.ForTest(t, transport(t)))
+
+	resp, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", &api.ShowVpcepConnectionParams{Limit: ptr(api.Limit(10))})
+	if err != nil || resp.JSON200 == nil || len(resp.JSON200.Connections) != 2 {
+		t.Fatalf("err %v, status %d, body %s", err, resp.StatusCode(), resp.Body)
+	}
+	// What a client without the RoundTripper could send.
+	unchecked := newClient(t, srv.URL, transport(t))
+	resp, err = unchecked.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", &api.ShowVpcepConnectionParams{Limit: ptr(api.Limit(5000))})
+	if err != nil || resp.JSON400 == nil || *resp.JSON400.ErrCode != "CSS.0001" {
+		t.Fatalf("err %v, status %d, body %s", err, resp.StatusCode(), resp.Body)
+	}
+}
+
+// One middleware and one RoundTripper serve many goroutines at once (run with -race).
+func TestMiddleware_concurrentUse(t *testing.T) {
+	h := middleware(t, emulatorHandler(t, example(t, "CurrentConnections")), contract.WithResponseValidation(true))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	client := newClient(t, srv.URL, contract.ForTest(t, transport(t)))
+
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			params := &api.ShowVpcepConnectionParams{Offset: ptr(api.Offset(i)), Limit: ptr(api.Limit(1 + i))}
+			resp, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", params)
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+			} else if resp.JSON200 == nil {
+				t.Errorf("request %d: status %d, body %s", i, resp.StatusCode(), resp.Body)
+			}
+		})
+	}
+	wg.Wait()
+}

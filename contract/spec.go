@@ -1,0 +1,88 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/cssvpcep/cssvpcep/api"
+)
+
+// spec is the embedded spec made ready for validation; shared, never modified after loading.
+type spec struct {
+	router routers.Router
+	// methods holds every method the spec has an operation for, probed to tell "method not
+	// allowed" from "no such path".
+	methods []string
+	// formats checks the formats kin-openapi leaves unchecked unless asked (ipv4, ipv6), per
+	// validation rather than through kin-openapi's global format registry, which would change
+	// the behaviour of every other user of kin-openapi in the program.
+	formats []openapi3.SchemaValidationOption
+	// quick holds the quick check of each operation it can judge.
+	quick map[*openapi3.Operation]*quickCheck
+}
+
+// loadSpec loads the embedded spec once: decoding, resolving and validating it costs far more
+// than a request, and the result never changes.
+var loadSpec = sync.OnceValues(func() (*spec, error) {
+	doc, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("contract: loading the embedded spec: %w", err)
+	}
+	// The spec's servers are the public endpoints; without them the router matches on the path
+	// alone, so validation works against loopback test servers, the emulator and any region.
+	// (The legacy router only looks at the document's servers, not at path or operation ones.)
+	doc.Servers = nil
+	doc.SetStringFormatValidator("ipv4", openapi3.NewIPValidator(true))
+	doc.SetStringFormatValidator("ipv6", openapi3.NewIPValidator(false))
+
+	// The legacy router rather than gorillamux: gorillamux needs github.com/gorilla/mux, a module
+	// this one does not depend on, and copies the route on every match, where legacy returns the
+	// route it stored. Legacy's one gap, reporting a method the path lacks as "no matching
+	// operation", is filled by allowedMethods on the (cold) miss path. NewRouter also validates
+	// the document, so a spec that breaks its own examples or patterns fails here.
+	router, err := legacy.NewRouter(doc,
+		openapi3.EnableExamplesValidation(),
+		openapi3.EnableSchemaFormatValidation(),
+		openapi3.EnableSchemaPatternValidation(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("contract: the embedded spec is not valid: %w", err)
+	}
+
+	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(), quick: map[*openapi3.Operation]*quickCheck{}}
+	for _, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if !slices.Contains(s.methods, method) {
+				s.methods = append(s.methods, method)
+			}
+			if qc := newQuickCheck(doc, item, op); qc != nil {
+				s.quick[op] = qc
+			}
+		}
+	}
+	slices.Sort(s.methods)
+	return s, nil
+})
+
+// allowedMethods lists the methods the spec has for req's path, for a request the router did
+// not match: empty when the path is unknown, else the 405 Allow list.
+func (s *spec) allowedMethods(req *http.Request) []string {
+	var allow []string
+	probe := *req
+	for _, m := range s.methods {
+		if m == req.Method {
+			continue
+		}
+		probe.Method = m
+		if _, _, err := s.router.FindRoute(&probe); err == nil {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}

@@ -1,0 +1,145 @@
+package contract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// validator holds what the RoundTripper and the middleware share: the spec and kin-openapi's
+// options, both read-only once built, so one validator serves any number of goroutines.
+type validator struct {
+	spec *spec
+	// opts validates everything; optsNoBody leaves out a body that was too large to read.
+	opts, optsNoBody *openapi3filter.Options
+	limit            int64
+	report           func(*ValidationError)
+	checkSecurity    bool
+}
+
+func newValidator(c *config, checkSecurity bool) (*validator, error) {
+	s, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	// kin-openapi fails every request of a secured operation when no AuthenticationFunc is set,
+	// so "do not check" is the no-op function rather than none.
+	auth := openapi3filter.NoopAuthenticationFunc
+	if checkSecurity {
+		auth = requireCredential
+	}
+	opts := &openapi3filter.Options{
+		MultiError: true, // report every problem, not the first
+		// Defaults would be written into the request's query: the request must go on as sent.
+		SkipSettingDefaults:               true,
+		RejectWhenRequestBodyNotSpecified: true,
+		IncludeResponseStatus:             true,
+		AuthenticationFunc:                auth,
+		SchemaValidationOptions:           s.formats,
+	}
+	noBody := *opts
+	noBody.ExcludeRequestBody = true
+	noBody.ExcludeResponseBody = true
+	return &validator{spec: s, opts: opts, optsNoBody: &noBody, limit: c.bodyLimit, report: c.report, checkSecurity: checkSecurity}, nil
+}
+
+// buffered is a body as readBounded read it.
+type buffered struct {
+	data []byte
+	over bool
+}
+
+// route finds the operation req is for, or says why there is none: routers.ErrPathNotFound, or
+// routers.ErrMethodNotAllowed with the methods the path has.
+func (v *validator) route(req *http.Request) (*routers.Route, map[string]string, *ValidationError) {
+	route, params, err := v.spec.router.FindRoute(req)
+	if err == nil {
+		return route, params, nil
+	}
+	ve := &ValidationError{Direction: DirectionRequest, Method: req.Method, Path: req.URL.EscapedPath()}
+	if allow := v.spec.allowedMethods(req); len(allow) > 0 {
+		ve.Allow = allow
+		ve.Err = routers.ErrMethodNotAllowed
+		ve.Problems = []Problem{{Rule: fmt.Sprintf("method %s is not allowed (allowed: %s)", req.Method, strings.Join(allow, ", "))}}
+	} else {
+		ve.Err = routers.ErrPathNotFound
+		ve.Problems = []Problem{{Rule: "no operation of the spec matches the path"}}
+	}
+	return nil, nil, ve
+}
+
+// request finds the operation req is for and validates req, whose body (nil when it has none)
+// was read into body. The input is nil when no operation matched.
+func (v *validator) request(req *http.Request, body *buffered) (*openapi3filter.RequestValidationInput, *ValidationError) {
+	route, params, verr := v.route(req)
+	if verr != nil {
+		return nil, verr
+	}
+	return v.checkRequest(req, route, params, body)
+}
+
+// checkRequest validates req, whose body (nil when it has none) was read into body. req is left
+// as it is: kin-openapi reads and replaces the body of the request it is given, so when there
+// is a body it gets a copy of req over the buffered bytes.
+func (v *validator) checkRequest(req *http.Request, route *routers.Route, params map[string]string, body *buffered) (*openapi3filter.RequestValidationInput, *ValidationError) {
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.opts}
+	if body == nil {
+		if qc := v.spec.quick[route.Operation]; qc != nil && qc.passes(req.Header, params, req.URL.RawQuery, v.checkSecurity) {
+			return in, nil
+		}
+	} else {
+		c := *req
+		c.GetBody = nil
+		if body.over {
+			c.Body = http.NoBody
+			in.Options = v.optsNoBody
+		} else {
+			c.Body = io.NopCloser(bytes.NewReader(body.data))
+			c.ContentLength = int64(len(body.data))
+		}
+		in.Request = &c
+	}
+	err := openapi3filter.ValidateRequest(req.Context(), in)
+	if err == nil && (body == nil || !body.over) {
+		return in, nil
+	}
+	return in, v.failure(DirectionRequest, in, 0, err, body)
+}
+
+// checkResponse validates a response to the request that in describes.
+func (v *validator) checkResponse(in *openapi3filter.RequestValidationInput, status int, header http.Header, body *buffered) *ValidationError {
+	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: v.opts}
+	if body.over {
+		rin.Options = v.optsNoBody
+	}
+	rin.SetBodyBytes(body.data)
+	err := openapi3filter.ValidateResponse(in.Request.Context(), rin)
+	if err == nil && !body.over {
+		return nil
+	}
+	return v.failure(DirectionResponse, in, status, err, body)
+}
+
+// failure builds the ValidationError for err (which may be nil when only the body was too large).
+func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationInput, status int, err error, body *buffered) *ValidationError {
+	ps := problemsOf(err)
+	if body != nil && body.over {
+		ps = append(ps, Problem{In: "body", Rule: fmt.Sprintf("is larger than the %d-byte limit, so it was not validated", v.limit)})
+		err = errors.Join(ErrBodyTooLarge, err)
+	}
+	return &ValidationError{
+		Direction:   dir,
+		OperationID: in.Route.Operation.OperationID,
+		Method:      in.Request.Method,
+		Path:        in.Request.URL.EscapedPath(),
+		StatusCode:  status,
+		Problems:    ps,
+		Err:         err,
+	}
+}
