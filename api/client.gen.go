@@ -280,7 +280,7 @@ type ShowVpcepConnectionResponse500Headers struct {
 
 // ShowVpcepConnectionResponseDefaultHeaders the declared response headers of an HTTP default response for ShowVpcepConnection
 type ShowVpcepConnectionResponseDefaultHeaders struct {
-	RetryAfter *int
+	RetryAfter *string
 	XRequestId *string
 }
 
@@ -539,8 +539,8 @@ func ParseShowVpcepConnectionResponse(rsp *http.Response) (*ShowVpcepConnectionR
 	case true:
 		var headers ShowVpcepConnectionResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.RetryAfter = &value

@@ -14,8 +14,9 @@ import (
 // bool can be tested: `if list.VpcepUpdateSwitch != nil && *list.VpcepUpdateSwitch { ... }`.
 type FlexBool bool
 
-// UnmarshalJSON accepts true, false, "true" and "false". Anything else, null included, is an
-// error that quotes the value received.
+// UnmarshalJSON accepts true, false, "true" and "false". Anything else is an error that quotes
+// the value received. (A null never reaches it: the field is a *FlexBool, which encoding/json
+// sets to nil for null, so null reads as absent.)
 func (b *FlexBool) UnmarshalJSON(data []byte) error {
 	switch string(bytes.TrimSpace(data)) {
 	case "true", `"true"`:

@@ -390,7 +390,7 @@ func (response ShowVpcepConnection500JSONResponse) VisitShowVpcepConnectionRespo
 }
 
 type ShowVpcepConnectiondefaultResponseHeaders struct {
-	RetryAfter *int
+	RetryAfter *string
 	XRequestId *string
 }
 
