@@ -1,6 +1,54 @@
-// Package client will be the ergonomic Go client for the CSS "Obtaining an Endpoint Connection"
-// API: authenticated (token or AK/SK), retrying, with typed errors and paging, built on the
-// generated client in package api.
+// Package client is the Go client for the Cloud Search Service (CSS) operation
+// ShowVpcepConnection ("Obtaining an Endpoint Connection"):
 //
-// Until it lands, use api.NewClientWithResponses with a contract.RoundTripper; see the README.
+//	GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections
+//
+// It wraps the client generated from the spec (package api) with authentication (an IAM token
+// or an AK/SK signature), retries with backoff, a response size limit, typed errors, paging and
+// optional run-time contract validation (package contract).
+//
+// Build a client with New and functional options, or with NewFromEnv from the conventional
+// OS_* environment variables. A token:
+//
+//	c, err := client.New(
+//		client.WithRegion("eu-de"),            // https://css.eu-de.otc.t-systems.com
+//		client.WithProjectID(projectID),
+//		client.WithToken(os.Getenv("OS_AUTH_TOKEN")),
+//	)
+//
+// or an access key and its secret key, with which every attempt is signed afresh:
+//
+//	c, err := client.New(
+//		client.WithEndpoint("https://css.cn-north-4.myhuaweicloud.com"),
+//		client.WithProjectID(projectID),
+//		client.WithAccessKey(ak, sk),
+//	)
+//
+// One page, or every connection:
+//
+//	page, err := c.ListConnections(ctx, clusterID, &client.ListOptions{Limit: 100})
+//
+//	for conn, err := range c.AllConnections(ctx, clusterID) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(conn.ID, conn.Status)
+//	}
+//
+// Errors from the service are *APIError, which errors.As finds through any wrapping:
+//
+//	var apiErr *client.APIError
+//	switch {
+//	case client.IsNotFound(err):
+//		// no such cluster
+//	case errors.As(err, &apiErr):
+//		log.Printf("CSS said %d %s (request %s)", apiErr.StatusCode, apiErr.Code, apiErr.RequestID)
+//	}
+//
+// A response that breaks the spec, or does not decode, is a *ResponseError; a body larger than
+// the limit (WithMaxResponseSize) is ErrResponseTooLarge.
+//
+// Secrets never leave the client except in the request headers they belong in: the token and
+// the secret key print as "[REDACTED]" in every fmt verb, in log/slog and in encoding/json;
+// errors and debug logs (WithLogger) never carry headers.
 package client

@@ -1,0 +1,158 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/signer"
+)
+
+// Version is the version of this package, sent in the default User-Agent.
+const Version = "0.1.0"
+
+var defaultUserAgent = "cssvpcep-go/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + "; " + runtime.Version() + ")"
+
+// Client calls the CSS API. It is safe for concurrent use; build it with New or NewFromEnv.
+//
+// Printing a Client (any fmt verb, log/slog) shows its endpoint, project and kind of
+// credentials, never the token or the secret key.
+type Client struct {
+	cfg *config
+	gen *api.Client
+}
+
+// New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion), a
+// project ID (WithProjectID) and exactly one kind of credentials (WithToken or WithAccessKey);
+// everything else has a default. The error names every option that is wrong or missing.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg}
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	gen, err := api.NewClient(cfg.endpoint.String(),
+		api.WithHTTPClient(c.newHTTPClient(hc)),
+		api.WithRequestEditorFn(c.prepare))
+	if err != nil {
+		return nil, fmt.Errorf("client: New: %w", err)
+	}
+	c.gen = gen
+	return c, nil
+}
+
+// prepare is the request editor of every attempt: it sets the headers and, last, the
+// credentials. Running on every attempt, it signs every attempt afresh (a new X-Sdk-Date).
+func (c *Client) prepare(_ context.Context, req *http.Request) error {
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.userAgent)
+	if c.cfg.projectHeader {
+		req.Header.Set("X-Project-Id", c.cfg.projectID)
+	}
+	if c.cfg.hasToken {
+		req.Header.Set("X-Auth-Token", c.cfg.token.reveal())
+		return nil
+	}
+	if err := signer.Sign(req, c.cfg.keys, c.cfg.now()); err != nil {
+		return fmt.Errorf("signing the request: %w", err)
+	}
+	return nil
+}
+
+// String describes the client: endpoint, project, kind of credentials (the secret replaced by
+// "[REDACTED]"), timeout, attempts and validation.
+func (c *Client) String() string {
+	if c == nil || c.cfg == nil {
+		return "client.Client(nil)"
+	}
+	return "client.Client" + c.cfg.String()
+}
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb (quoted for %q), so that no verb prints the fields.
+func (c *Client) Format(f fmt.State, verb rune) {
+	s := c.String()
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// LogValue gives log/slog the endpoint, the project and the kind of credentials.
+func (c *Client) LogValue() slog.Value {
+	if c == nil || c.cfg == nil {
+		return slog.StringValue("client.Client(nil)")
+	}
+	return c.cfg.LogValue()
+}
+
+// String describes the configuration without its secrets.
+func (c *config) String() string {
+	var b strings.Builder
+	b.WriteString("{Endpoint:")
+	if c.endpoint != nil {
+		b.WriteString(c.endpoint.String())
+	}
+	if c.region != "" {
+		b.WriteString(" Region:" + c.region)
+	}
+	b.WriteString(" ProjectID:" + c.projectID)
+	if c.projectHeader {
+		b.WriteString(" X-Project-Id:on")
+	}
+	b.WriteString(" Auth:" + c.auth())
+	fmt.Fprintf(&b, " UserAgent:%q Timeout:%v MaxAttempts:%d RetryWait:%v-%v MaxResponseSize:%d",
+		c.userAgent, c.timeout, c.maxAttempts, c.minWait, c.maxWait, c.maxResponseSize)
+	if c.validation != 0 {
+		b.WriteString(" Validation:" + c.validation.String())
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Format prints String for every verb, as Client.Format does.
+func (c *config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue is the configuration for log/slog, without its secrets.
+func (c *config) LogValue() slog.Value {
+	endpoint := ""
+	if c.endpoint != nil {
+		endpoint = c.endpoint.String()
+	}
+	return slog.GroupValue(
+		slog.String("endpoint", endpoint),
+		slog.String("project_id", c.projectID),
+		slog.String("auth", c.auth()),
+	)
+}
+
+// auth names the kind of credentials: the token itself never, the access key (which travels in
+// every signed request) but not the secret key.
+func (c *config) auth() string {
+	switch {
+	case c.hasToken:
+		return "token " + c.token.String()
+	case c.hasKeys:
+		return "AK/SK " + c.keys.String()
+	}
+	return "none"
+}
+
+// errNilContext is returned by calls given a nil context, which the generated client would
+// panic on.
+var errNilContext = errors.New("nil context")

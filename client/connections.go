@@ -1,0 +1,323 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/api"
+)
+
+// opShow is the operation behind ListConnections and AllConnections.
+const opShow = "ShowVpcepConnection"
+
+// The documented ranges of ShowVpcepConnection's query parameters.
+const (
+	// MaxOffset is the largest offset the API documents (0-1000).
+	MaxOffset = 1000
+	// MaxPageSize is the largest limit the API documents (1-1000).
+	MaxPageSize = 1000
+)
+
+// ListOptions selects a page of connections. The zero value asks for the server's default page
+// (the first 10 connections).
+type ListOptions struct {
+	// Offset is how many connections to skip, 0 to MaxOffset.
+	Offset int
+	// Limit is how many connections to return, 1 to MaxPageSize; 0 leaves it to the server,
+	// whose documented default is 10.
+	Limit int
+}
+
+// params checks o against the documented ranges and turns it into the generated parameters,
+// leaving out what is zero (the server's default).
+func (o *ListOptions) params() (*api.ShowVpcepConnectionParams, error) {
+	if o == nil {
+		return nil, nil
+	}
+	if o.Offset < 0 || o.Offset > MaxOffset {
+		return nil, fmt.Errorf("client: ListOptions.Offset: %d is out of the documented range 0-%d", o.Offset, MaxOffset)
+	}
+	if o.Limit < 0 || o.Limit > MaxPageSize {
+		return nil, fmt.Errorf("client: ListOptions.Limit: %d is out of the documented range 1-%d (0 for the server's default)", o.Limit, MaxPageSize)
+	}
+	p := new(api.ShowVpcepConnectionParams)
+	if o.Offset > 0 {
+		off := int32(o.Offset)
+		p.Offset = &off
+	}
+	if o.Limit > 0 {
+		lim := int32(o.Limit)
+		p.Limit = &lim
+	}
+	return p, nil
+}
+
+// Page is one page of the VPC endpoint connections of a cluster.
+type Page struct {
+	// Connections are this page's connections.
+	Connections []Connection
+	// Permissions is the VPC endpoint whitelist (permissions); empty when the service does not
+	// send it (the 2023 API did not).
+	Permissions []Permission
+	// UpdateSwitch reports whether the VPC endpoint is enabled (vpcepUpdateSwitch, which the
+	// service sends as a boolean or as the string "true" or "false"); false when absent.
+	UpdateSwitch bool
+	// ServiceName is the name of the VPC endpoint service (vpcServiceName); empty when absent.
+	ServiceName string
+	// TotalCount is the number of connections of the cluster, all pages together (total_count).
+	TotalCount int
+	// RequestID is the X-Request-Id response header; empty when absent.
+	RequestID string
+}
+
+// Status is the status of a connection. Values other than the documented ones are passed on
+// as they are.
+type Status string
+
+// The documented statuses.
+const (
+	// StatusAccepted: the VPC endpoint connection is enabled.
+	StatusAccepted Status = "accepted"
+	// StatusRejected: the VPC endpoint connection is disabled.
+	StatusRejected Status = "rejected"
+)
+
+// Connection is a VPC endpoint connection of a cluster. Text fields the service leaves out are
+// empty.
+type Connection struct {
+	// ID is the VPC endpoint's ID (id).
+	ID string
+	// Status is accepted or rejected, or whatever else the service sends.
+	Status Status
+	// MaxSession is the maximum number of connections, as sent (maxSession, a string holding
+	// a number such as "3000"); see MaxSessionInt.
+	MaxSession string
+	// SpecificationName is the VPC endpoint's name (specificationName).
+	SpecificationName string
+	// DomainID is the account ID of the owner (domain_id).
+	DomainID string
+	// IP is the VPC endpoint's IPv4 address (vpcepIp).
+	IP string
+	// IPv6 is the VPC endpoint's IPv6 address (vpcepIpv6Address).
+	IPv6 string
+	// DNSName is the VPC endpoint's private domain name (vpcepDnsName).
+	DNSName string
+	// Created is when the connection was created (created_at), in UTC; the zero time when the
+	// service sent none or one that does not parse (see CreatedText).
+	Created time.Time
+	// CreatedText is created_at as received, so that a time stamp that does not parse can be
+	// seen; empty when absent.
+	CreatedText string
+	// Updated is when the connection was last updated (update_at), in UTC; the zero time when
+	// it never was (null or absent) or the time stamp does not parse (see UpdatedText).
+	Updated time.Time
+	// UpdatedText is update_at as received; empty when absent or null.
+	UpdatedText string
+}
+
+// MaxSessionInt returns MaxSession as an integer, or an error naming the connection and quoting
+// the value when it is absent or not a decimal number.
+func (c Connection) MaxSessionInt() (int, error) {
+	if c.MaxSession == "" {
+		return 0, fmt.Errorf("client: connection %q has no maxSession", c.ID)
+	}
+	n, err := strconv.Atoi(c.MaxSession)
+	if err != nil {
+		return 0, fmt.Errorf("client: connection %q: maxSession %q is not a number", c.ID, c.MaxSession)
+	}
+	return n, nil
+}
+
+// Permission is an entry of the VPC endpoint whitelist.
+type Permission struct {
+	// ID is the permission's ID (id).
+	ID string
+	// Permission is the whitelisted principal, such as iam:domain::<account ID> (permission).
+	Permission string
+	// Type is the kind of permission, such as domainId (permission_type).
+	Type string
+	// Created is when the entry was created (created_at), in UTC; the zero time when absent or
+	// not parseable (see CreatedText).
+	Created time.Time
+	// CreatedText is created_at as received; empty when absent.
+	CreatedText string
+}
+
+// ListConnections returns one page of the VPC endpoint connections of a cluster, calling the
+// API operation ShowVpcepConnection (GET /v1.0/{project_id}/clusters/{cluster_id}/
+// vpcepservice/connections). opts may be nil for the server's default page.
+//
+// clusterID and opts are checked before any request: an empty ID, one containing "/", "\", "?"
+// or "#", "." or "..", a control character, invalid UTF-8, leading or trailing white space or
+// more than MaxIDLength bytes is refused with an error naming clusterID, and so is an offset
+// or limit out of the documented range. Everything else is escaped so that the server receives
+// exactly clusterID as the cluster_id path segment.
+//
+// Failed attempts are retried as the retry policy and WithRetry say. ctx bounds the whole call,
+// waits between attempts included.
+func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *ListOptions) (*Page, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("client: ListConnections: %w", errNilContext)
+	}
+	if err := checkID("ListConnections", "clusterID", clusterID); err != nil {
+		return nil, err
+	}
+	params, err := opts.params()
+	if err != nil {
+		return nil, err
+	}
+	var attrs []any
+	if params != nil && params.Offset != nil {
+		attrs = append(attrs, slog.Int("offset", int(*params.Offset)))
+	}
+	if params != nil && params.Limit != nil {
+		attrs = append(attrs, slog.Int("limit", int(*params.Limit)))
+	}
+	var page *Page
+	err = c.retry(ctx, opShow, http.MethodGet, attrs, func(ctx context.Context, a *attempt) (*http.Response, error) {
+		p, resp, err := c.show(ctx, a, clusterID, params)
+		page = p
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// show is one attempt of ShowVpcepConnection: it sends the request through the generated
+// client and reads the whole response, so that a connection lost while the body arrives fails
+// this attempt (and may be retried) rather than the caller's read.
+func (c *Client) show(ctx context.Context, a *attempt, clusterID string, params *api.ShowVpcepConnectionParams) (*Page, *http.Response, error) {
+	var sink *validationSink
+	if c.cfg.validation != 0 {
+		sink = new(validationSink)
+		ctx = withSink(ctx, sink)
+	}
+	record := func(_ context.Context, req *http.Request) error {
+		a.method, a.path = req.Method, req.URL.EscapedPath()
+		return nil
+	}
+	resp, err := c.gen.ShowVpcepConnection(ctx, c.cfg.projectID, clusterID, params, record)
+	if err != nil {
+		if resp != nil { // a refused redirect comes with the last response, already closed
+			_ = resp.Body.Close()
+		}
+		return nil, nil, fmt.Errorf("client: %s: %w", opShow, err)
+	}
+	defer drainAndClose(resp.Body)
+	a.status, a.requestID = resp.StatusCode, requestID(resp.Header)
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := newAPIError(opShow, resp, readErrorBody(resp.Body, c.cfg.maxResponseSize), time.Now())
+		apiErr.validation = sink.responseProblem()
+		return nil, resp, apiErr
+	}
+	respErr := func(err error) *ResponseError {
+		return &ResponseError{Operation: opShow, StatusCode: resp.StatusCode, RequestID: a.requestID, Err: err}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, resp, respErr(fmt.Errorf("status %d is not the documented 200", resp.StatusCode))
+	}
+	if resp.ContentLength > c.cfg.maxResponseSize {
+		return nil, resp, fmt.Errorf("client: %s: %w", opShow, tooLarge(c.cfg.maxResponseSize))
+	}
+	body := newLimitedBody(resp.Body, c.cfg.maxResponseSize)
+	list, err := decodeList(body)
+	switch {
+	case errors.Is(body.err, ErrResponseTooLarge):
+		return nil, resp, fmt.Errorf("client: %s: %w", opShow, body.err)
+	case body.err != nil:
+		return nil, resp, fmt.Errorf("client: %s: reading the response body: %w", opShow, body.err)
+	}
+	if ve := sink.responseProblem(); ve != nil && c.cfg.validation == ValidationFail {
+		return nil, resp, respErr(ve)
+	}
+	if err != nil {
+		return nil, resp, respErr(err)
+	}
+	page, err := newPage(list, a.requestID)
+	if err != nil {
+		return nil, resp, respErr(err)
+	}
+	return page, resp, nil
+}
+
+// newPage maps a decoded response onto a Page, checking what the mapping relies on.
+func newPage(list *api.ConnectionList, requestID string) (*Page, error) {
+	if list.TotalCount < 0 {
+		return nil, fmt.Errorf("total_count %d is negative", list.TotalCount)
+	}
+	p := &Page{
+		Connections:  make([]Connection, len(list.Connections)),
+		UpdateSwitch: list.VpcepUpdateSwitch != nil && bool(*list.VpcepUpdateSwitch),
+		ServiceName:  valueOf(list.VpcServiceName),
+		TotalCount:   int(list.TotalCount),
+		RequestID:    requestID,
+	}
+	for i, in := range list.Connections {
+		switch {
+		case in.Id == "":
+			return nil, fmt.Errorf("connections[%d].id is missing or empty", i)
+		case in.Status == "":
+			return nil, fmt.Errorf("connections[%d].status is missing or empty", i)
+		}
+		p.Connections[i] = toConnection(in)
+	}
+	if list.Permissions != nil {
+		p.Permissions = make([]Permission, len(*list.Permissions))
+		for i, in := range *list.Permissions {
+			p.Permissions[i] = toPermission(in)
+		}
+	}
+	return p, nil
+}
+
+// toConnection maps a generated connection onto a Connection.
+func toConnection(in api.Connection) Connection {
+	out := Connection{
+		ID:                in.Id,
+		Status:            Status(in.Status),
+		MaxSession:        valueOf(in.MaxSession),
+		SpecificationName: valueOf(in.SpecificationName),
+		DomainID:          valueOf(in.DomainId),
+		IP:                valueOf(in.VpcepIp),
+		IPv6:              valueOf(in.VpcepIpv6Address),
+		DNSName:           valueOf(in.VpcepDnsName),
+	}
+	out.Created, out.CreatedText = timeOf(in.CreatedAt)
+	out.Updated, out.UpdatedText = timeOf(in.UpdateAt)
+	return out
+}
+
+// toPermission maps a generated permission onto a Permission.
+func toPermission(in api.Permission) Permission {
+	out := Permission{
+		ID:         valueOf(in.Id),
+		Permission: valueOf(in.Permission),
+		Type:       string(valueOf(in.PermissionType)),
+	}
+	out.Created, out.CreatedText = timeOf(in.CreatedAt)
+	return out
+}
+
+func valueOf[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// timeOf returns the instant (zero when absent, null or not parseable) and the text received.
+func timeOf(t *api.FlexTime) (time.Time, string) {
+	if t == nil {
+		return time.Time{}, ""
+	}
+	return t.Time, t.Raw
+}

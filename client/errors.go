@@ -1,0 +1,256 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/contract"
+)
+
+// APIError is an answer of the service (or of a gateway or proxy in front of it) with a status
+// other than 2xx. errors.As finds it in the error of any call, retried or not.
+type APIError struct {
+	// Operation is the API operation called, such as ShowVpcepConnection.
+	Operation string
+	// StatusCode is the HTTP status, such as 404.
+	StatusCode int
+	// Code is the CSS error code (errCode, or error_code in the documented shape), such as
+	// CSS.3027; empty when the body has none.
+	Code string
+	// Message is the error message (externalMessage, or error_msg). For a body that is not a
+	// CSS error body, such as a proxy's HTML page, it is a short excerpt of the body's text,
+	// without tags, control characters or line breaks.
+	Message string
+	// RequestID is the X-Request-Id response header, for support cases; empty when absent.
+	RequestID string
+	// RetryAfter is the wait the Retry-After header asks for (429 and 503), 0 when absent.
+	RetryAfter time.Duration
+
+	// validation is what run-time validation found wrong with the response, if anything.
+	validation *contract.ValidationError
+}
+
+// Error returns, on one line, "client: <operation>: <status>: <code>: <message> (request id
+// <id>)", leaving out what is empty.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "client: %s: %d", e.Operation, e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.Code != "" {
+		b.WriteString(": " + e.Code)
+	}
+	switch {
+	case e.Message != "":
+		b.WriteString(": " + e.Message)
+	case e.Code == "":
+		b.WriteString(" (empty body)")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + e.RequestID + ")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the *contract.ValidationError of a response that also broke the spec, when
+// run-time validation is on (WithValidation), else nil.
+func (e *APIError) Unwrap() error {
+	if e.validation == nil {
+		return nil
+	}
+	return e.validation
+}
+
+// ResponseError is a successful (2xx) response that cannot be used: its body does not decode
+// into the documented types, lacks a required field, or, with run-time validation in
+// ValidationFail mode, breaks the spec. It is not retried: the same request would get the same
+// answer.
+type ResponseError struct {
+	// Operation is the API operation called, such as ShowVpcepConnection.
+	Operation string
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// RequestID is the X-Request-Id response header; empty when absent.
+	RequestID string
+	// Err says what is wrong: a decoding error, or a *contract.ValidationError.
+	Err error
+}
+
+// Error returns "client: <operation>: <status> response does not match the spec (request id
+// <id>): <what is wrong>".
+func (e *ResponseError) Error() string {
+	s := fmt.Sprintf("client: %s: %d response does not match the spec", e.Operation, e.StatusCode)
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err holds an *APIError with status 404 (for ShowVpcepConnection:
+// the cluster does not exist).
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsUnauthorized reports whether err holds an *APIError with status 401: the credentials are
+// missing, wrong or expired.
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether err holds an *APIError with status 403: the credentials do not
+// allow the call.
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsRateLimited reports whether err holds an *APIError with status 429.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+
+// IsRetryable reports whether err is a failure that may go away when the call is made again
+// later, as DefaultRetryPolicy judges it: an *APIError with status 429, 500, 502, 503 or 504,
+// a network error (connection refused, reset or aborted, a connection closed early) or a
+// timeout. A canceled context, a response that breaks the spec and a body over the size limit
+// are not.
+func IsRetryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return retryableStatus(apiErr.StatusCode)
+	}
+	var respErr *ResponseError
+	var valErr *contract.ValidationError
+	switch {
+	case errors.As(err, &respErr), errors.As(err, &valErr),
+		errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):
+		return false
+	case errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+func hasStatus(err error, code int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == code
+}
+
+// Bounds of the text taken from a response into an error.
+const (
+	maxMessageLen   = 512 // a CSS error message
+	maxExcerptLen   = 200 // an excerpt of a body that is not a CSS error body
+	maxCodeLen      = 64
+	maxRequestIDLen = 128
+)
+
+// newAPIError builds the error for a response with a status other than 2xx from its status,
+// headers and (the start of) its body.
+func newAPIError(op string, resp *http.Response, body []byte, now time.Time) *APIError {
+	e := &APIError{
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+		RequestID:  requestID(resp.Header),
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+		e.RetryAfter = d
+	}
+	var b api.Error
+	if json.Unmarshal(body, &b) == nil {
+		e.Code = sanitize(firstOf(b.ErrCode, b.ErrorCode), maxCodeLen)
+		e.Message = sanitize(firstOf(b.ExternalMessage, b.ErrorMsg), maxMessageLen)
+	}
+	if e.Code == "" && e.Message == "" {
+		e.Message = excerpt(body)
+	}
+	return e
+}
+
+// requestID returns the X-Request-Id header, sanitized and bounded, since it ends up in
+// messages and logs.
+func requestID(h http.Header) string {
+	return sanitize(h.Get("X-Request-Id"), maxRequestIDLen)
+}
+
+// firstOf returns the first non-empty value: the service's field before the documented one.
+func firstOf(ps ...*string) string {
+	for _, p := range ps {
+		if p != nil && *p != "" {
+			return *p
+		}
+	}
+	return ""
+}
+
+var (
+	// htmlBlocks are parts of an HTML page whose text is not meant to be read.
+	htmlBlocks = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->`)
+	htmlTags   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// excerpt turns the start of a body that is not a CSS error body into a short line of text:
+// tags, scripts and styles removed, entities decoded, control characters and runs of white
+// space made single spaces, at most maxExcerptLen bytes.
+func excerpt(body []byte) string {
+	if len(body) > errorBodyLimit {
+		body = body[:errorBodyLimit]
+	}
+	s := string(body)
+	if strings.Contains(s, "<") {
+		s = htmlBlocks.ReplaceAllString(s, " ")
+		s = htmlTags.ReplaceAllString(s, " ")
+		s = html.UnescapeString(s)
+	}
+	return sanitize(s, maxExcerptLen)
+}
+
+// sanitize makes s one line of printable text of at most max bytes (plus a "…" marking a
+// cut): invalid UTF-8, control characters and white space become single spaces, and format
+// characters (bidirectional overrides, zero-width ones), which could disguise a log line, go.
+func sanitize(s string, max int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if b.Len()+utf8.RuneLen(r) > max {
+			return strings.TrimRight(b.String(), " ") + "…"
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

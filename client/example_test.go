@@ -1,0 +1,181 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/signer"
+)
+
+// fakeCSS stands in for the service in the examples: it serves n connections, page by page, to
+// a request that carries the token "my-token".
+func fakeCSS(n int) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("X-Auth-Token") != "my-token" {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`)
+			return
+		}
+		if r.URL.Path != "/v1.0/my-project/clusters/my-cluster/vpcepservice/connections" {
+			w.Header().Set("X-Request-Id", "req-404")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"errCode":"CSS.3027","externalMessage":"The cluster does not exist!"}`)
+			return
+		}
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		if err != nil {
+			limit = 10
+		}
+		fmt.Fprint(w, `{"connections":[`)
+		for i := offset; i < min(offset+limit, n); i++ {
+			if i > offset {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"id":"conn-%d","status":"accepted","maxSession":"3000","vpcepIp":"192.168.0.%d","created_at":"2024-06-11T09:36:%02dZ"}`, i, 100+i, i)
+		}
+		fmt.Fprintf(w, `],"vpcepUpdateSwitch":"true","total_count":%d}`, n)
+	}))
+}
+
+func ExampleNew_token() {
+	server := fakeCSS(2) // in real use: client.WithRegion("eu-de")
+	defer server.Close()
+
+	c, err := client.New(
+		client.WithEndpoint(server.URL),
+		client.WithProjectID("my-project"),
+		client.WithToken("my-token"),
+		client.WithHTTPClient(server.Client()),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := c.ListConnections(context.Background(), "my-cluster", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(page.TotalCount, "connections, VPC endpoint enabled:", page.UpdateSwitch)
+	// Printing the client (or logging it with log/slog) never shows the token.
+	fmt.Println("token printed:", strings.Contains(fmt.Sprintf("%+v", c), "my-token"))
+	// Output:
+	// 2 connections, VPC endpoint enabled: true
+	// token printed: false
+}
+
+func ExampleNew_accessKey() {
+	// The service checks the SDK-HMAC-SHA256 signature of every request.
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := signer.Verify(r, func(ak string) (string, bool) { return "my-secret-key", ak == "MYACCESSKEY" }, time.Now())
+		fmt.Println("signature verified:", err == nil)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"connections":[{"id":"conn-0","status":"accepted"}],"total_count":1}`)
+	}))
+	defer server.Close()
+
+	c, err := client.New(
+		client.WithEndpoint(server.URL),
+		client.WithProjectID("my-project"),
+		client.WithAccessKey("MYACCESSKEY", "my-secret-key"),
+		client.WithProjectIDHeader(), // for a subproject's resources
+		client.WithHTTPClient(server.Client()),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := c.ListConnections(context.Background(), "my-cluster", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(page.Connections[0].ID, page.Connections[0].Status)
+	// Output:
+	// signature verified: true
+	// conn-0 accepted
+}
+
+func ExampleClient_ListConnections() {
+	server := fakeCSS(25)
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID("my-project"),
+		client.WithToken("my-token"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	page, err := c.ListConnections(context.Background(), "my-cluster", &client.ListOptions{Offset: 20, Limit: 3})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d of %d:\n", len(page.Connections), page.TotalCount)
+	for _, conn := range page.Connections {
+		sessions, err := conn.MaxSessionInt()
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(conn.ID, conn.Status, conn.IP, sessions, conn.Created.Format(time.DateTime))
+	}
+	// Output:
+	// 3 of 25:
+	// conn-20 accepted 192.168.0.120 3000 2024-06-11 09:36:20
+	// conn-21 accepted 192.168.0.121 3000 2024-06-11 09:36:21
+	// conn-22 accepted 192.168.0.122 3000 2024-06-11 09:36:22
+}
+
+func ExampleClient_AllConnections() {
+	server := fakeCSS(1234) // two pages of at most 1000
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID("my-project"),
+		client.WithToken("my-token"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n, last := 0, ""
+	for conn, err := range c.AllConnections(ctx, "my-cluster") {
+		if err != nil {
+			log.Fatal(err)
+		}
+		n, last = n+1, conn.ID
+	}
+	fmt.Println(n, "connections, the last", last)
+	// Output:
+	// 1234 connections, the last conn-1233
+}
+
+func ExampleAPIError() {
+	server := fakeCSS(1)
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID("my-project"),
+		client.WithToken("my-token"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = c.ListConnections(context.Background(), "no-such-cluster", nil)
+	var apiErr *client.APIError
+	switch {
+	case client.IsNotFound(err) && errors.As(err, &apiErr):
+		fmt.Println("no such cluster:", apiErr.Code, apiErr.Message, "- request", apiErr.RequestID)
+	case err != nil:
+		log.Fatal(err)
+	}
+	fmt.Println(err)
+
+	_, err = c.ListConnections(context.Background(), "a/b", nil)
+	fmt.Println(err)
+	// Output:
+	// no such cluster: CSS.3027 The cluster does not exist! - request req-404
+	// client: ShowVpcepConnection: 404 Not Found: CSS.3027: The cluster does not exist! (request id req-404)
+	// client: ListConnections: clusterID "a/b" contains '/', which is not allowed in an ID
+}

@@ -1,0 +1,389 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/signer"
+)
+
+// Defaults of the options.
+const (
+	// DefaultTimeout bounds each attempt (see WithTimeout).
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxAttempts is how many times a call is tried (see WithRetry).
+	DefaultMaxAttempts = 3
+	// DefaultMinRetryWait is the base of the exponential backoff (see WithRetry).
+	DefaultMinRetryWait = 250 * time.Millisecond
+	// DefaultMaxRetryWait caps every wait between attempts, Retry-After included (see WithRetry).
+	DefaultMaxRetryWait = 10 * time.Second
+	// DefaultMaxResponseSize is the largest response body read (see WithMaxResponseSize).
+	DefaultMaxResponseSize int64 = 16 << 20
+)
+
+// Option configures New and NewFromEnv. Each option checks its argument, so that New fails
+// with an error naming the option rather than a call failing later.
+type Option func(*config) error
+
+// config is what the options set. It is never modified after New returns.
+type config struct {
+	endpoint      *url.URL // absolute, http or https, path ending in "/"
+	region        string   // set by WithRegion, for String only
+	projectID     string
+	projectHeader bool
+
+	token    secret
+	keys     signer.Credentials
+	hasToken bool
+	hasKeys  bool
+
+	httpClient      *http.Client
+	userAgent       string
+	timeout         time.Duration
+	maxAttempts     int
+	minWait         time.Duration
+	maxWait         time.Duration
+	policy          RetryPolicy
+	backoff         Backoff
+	maxResponseSize int64
+	logger          *slog.Logger
+	validation      ValidationMode
+	report          func(*contract.ValidationError)
+	now             func() time.Time // the signing clock
+}
+
+func defaultConfig() *config {
+	return &config{
+		userAgent:       defaultUserAgent,
+		timeout:         DefaultTimeout,
+		maxAttempts:     DefaultMaxAttempts,
+		minWait:         DefaultMinRetryWait,
+		maxWait:         DefaultMaxRetryWait,
+		policy:          DefaultRetryPolicy,
+		backoff:         DefaultBackoff,
+		maxResponseSize: DefaultMaxResponseSize,
+		logger:          slog.New(slog.DiscardHandler),
+		now:             time.Now,
+	}
+}
+
+// apply runs opts in order, collecting every error, so that all wrong options are named at once.
+func (c *config) apply(opts []Option) error {
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// check reports what New needs and no option gave, and contradictions between options.
+func (c *config) check() error {
+	var errs []error
+	if c.endpoint == nil {
+		errs = append(errs, errors.New("client: no endpoint: use WithEndpoint or WithRegion"))
+	}
+	if c.projectID == "" {
+		errs = append(errs, errors.New("client: no project ID: use WithProjectID"))
+	}
+	switch {
+	case c.hasToken && c.hasKeys:
+		errs = append(errs, errors.New("client: both WithToken and WithAccessKey are given: use one"))
+	case !c.hasToken && !c.hasKeys:
+		errs = append(errs, errors.New("client: no credentials: use WithToken or WithAccessKey"))
+	}
+	return errors.Join(errs...)
+}
+
+// WithEndpoint sets the URL of the CSS endpoint, such as https://css.eu-de.otc.t-systems.com,
+// https://css.cn-north-4.myhuaweicloud.com or a local emulator's http://127.0.0.1:8080. It must
+// be http or https, have a host, and carry no user information (credentials in a URL end up
+// in logs), no query and no fragment. A path is a prefix for every request (for a proxy:
+// https://proxy.example/css sends to https://proxy.example/css/v1.0/...). The last of
+// WithEndpoint and WithRegion wins.
+func WithEndpoint(rawURL string) Option {
+	return func(c *config) error {
+		u, err := parseEndpoint("WithEndpoint", rawURL)
+		if err != nil {
+			return err
+		}
+		c.endpoint, c.region = u, ""
+		return nil
+	}
+}
+
+// regionPattern is what WithRegion accepts: lower-case letters, then one or more "-" parts of
+// lower-case letters and digits, as in eu-de, eu-nl or cn-north-4.
+var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+
+// WithRegion sets the endpoint to Open Telekom Cloud's https://css.{region}.otc.t-systems.com
+// (eu-de and eu-nl). The region must match ^[a-z]{2,}(-[a-z0-9]+)+$. Regions served under
+// another domain (Huawei Cloud's myhuaweicloud.com, for one) need WithEndpoint. The last of
+// WithEndpoint and WithRegion wins.
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		u, err := regionEndpoint("WithRegion", region)
+		if err != nil {
+			return err
+		}
+		c.endpoint, c.region = u, region
+		return nil
+	}
+}
+
+// WithProjectID sets the project ID, the {project_id} of every request. It is checked like a
+// cluster ID (see Client.ListConnections).
+func WithProjectID(projectID string) Option {
+	return func(c *config) error {
+		if err := checkID("WithProjectID", "project ID", projectID); err != nil {
+			return err
+		}
+		c.projectID = projectID
+		return nil
+	}
+}
+
+// WithProjectIDHeader makes every request carry the project ID in the X-Project-Id header as
+// well, which AK/SK requests for a subproject's resources need.
+func WithProjectIDHeader() Option {
+	return func(c *config) error {
+		c.projectHeader = true
+		return nil
+	}
+}
+
+// WithToken authenticates with an IAM token, sent in the X-Auth-Token header. It must not be
+// given together with WithAccessKey.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if err := checkHeaderText("WithToken", "the token", token); err != nil {
+			return err
+		}
+		c.token, c.hasToken = newSecret(token), true
+		return nil
+	}
+}
+
+// WithAccessKey authenticates with an access key (AK) and secret key (SK): every attempt is
+// signed afresh with SDK-HMAC-SHA256 (package signer). It must not be given together with
+// WithToken.
+func WithAccessKey(accessKey, secretKey string) Option {
+	return func(c *config) error {
+		creds, err := signer.NewCredentials(accessKey, secretKey)
+		if err != nil {
+			return fmt.Errorf("client: WithAccessKey: %w", err)
+		}
+		c.keys, c.hasKeys = creds, true
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client that sends the requests (by default a new http.Client,
+// which uses http.DefaultTransport). It is not modified: New uses a shallow copy whose CheckRedirect refuses redirects that would carry the credentials to another host
+// or from https to http, before calling hc's own CheckRedirect, if any.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("client: WithHTTPClient: the client is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header, by default
+// "cssvpcep-go/<Version> (<GOOS>/<GOARCH>; <Go version>)".
+func WithUserAgent(userAgent string) Option {
+	return func(c *config) error {
+		if err := checkHeaderText("WithUserAgent", "the user agent", userAgent); err != nil {
+			return err
+		}
+		c.userAgent = userAgent
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a call, from sending the request to reading the last byte
+// of the body (DefaultTimeout unless set; 0 means no bound). An attempt that runs out of time
+// is retried like a network error. The context passed to a call bounds the whole call, every
+// attempt and wait included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("client: WithTimeout: %v is negative", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRetry sets how often a call is tried in all (maxAttempts, at least 1; 1 turns retries off)
+// and the bounds given to the backoff: minWait is its base and maxWait caps every wait,
+// Retry-After included. The defaults are DefaultMaxAttempts, DefaultMinRetryWait and
+// DefaultMaxRetryWait.
+func WithRetry(maxAttempts int, minWait, maxWait time.Duration) Option {
+	return func(c *config) error {
+		switch {
+		case maxAttempts < 1:
+			return fmt.Errorf("client: WithRetry: maxAttempts %d is less than 1", maxAttempts)
+		case minWait < 0:
+			return fmt.Errorf("client: WithRetry: minWait %v is negative", minWait)
+		case maxWait < minWait:
+			return fmt.Errorf("client: WithRetry: maxWait %v is less than minWait %v", maxWait, minWait)
+		}
+		c.maxAttempts, c.minWait, c.maxWait = maxAttempts, minWait, maxWait
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy, which decides whether a failed attempt is retried.
+func WithRetryPolicy(policy RetryPolicy) Option {
+	return func(c *config) error {
+		if policy == nil {
+			return errors.New("client: WithRetryPolicy: the policy is nil")
+		}
+		c.policy = policy
+		return nil
+	}
+}
+
+// WithBackoff replaces DefaultBackoff, which decides how long to wait before the next attempt.
+func WithBackoff(backoff Backoff) Option {
+	return func(c *config) error {
+		if backoff == nil {
+			return errors.New("client: WithBackoff: the backoff is nil")
+		}
+		c.backoff = backoff
+		return nil
+	}
+}
+
+// WithMaxResponseSize sets the largest response body, in bytes, that a call reads
+// (DefaultMaxResponseSize unless set). A larger body fails the call with ErrResponseTooLarge
+// as soon as the limit is passed; no more than the limit is ever held in memory. It also
+// bounds what run-time validation (WithValidation) reads.
+func WithMaxResponseSize(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("client: WithMaxResponseSize: %d is not positive", n)
+		}
+		c.maxResponseSize = n
+		return nil
+	}
+}
+
+// WithLogger sends a debug record for every attempt (method, path, offset and limit, attempt,
+// status, duration, request ID, error) and for every wait before a retry to logger. Nothing is
+// logged by default. Headers are never logged, so neither are credentials.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) error {
+		if logger == nil {
+			return errors.New("client: WithLogger: the logger is nil")
+		}
+		c.logger = logger
+		return nil
+	}
+}
+
+// ValidationMode says what run-time contract validation (WithValidation) does with a problem.
+type ValidationMode int
+
+const (
+	// ValidationFail fails a call whose request, or whose successful (2xx) response, breaks the
+	// spec: the error is a *contract.ValidationError (for a response, inside a *ResponseError),
+	// and it is not retried. An error response (4xx, 5xx) that breaks the spec is still
+	// returned as an *APIError, so that IsNotFound and retries keep working (a proxy's HTML
+	// 502 breaks the spec, yet is worth retrying); errors.As also finds the
+	// *contract.ValidationError through it.
+	ValidationFail ValidationMode = iota + 1
+	// ValidationReport passes every problem to the report function and changes nothing else.
+	ValidationReport
+)
+
+// String returns "fail" or "report".
+func (m ValidationMode) String() string {
+	switch m {
+	case ValidationFail:
+		return "fail"
+	case ValidationReport:
+		return "report"
+	}
+	return fmt.Sprintf("ValidationMode(%d)", int(m))
+}
+
+// WithValidation checks every request and response against the spec at run time (package
+// contract). In ValidationReport mode report is required and is called with every problem; in
+// ValidationFail mode report is optional and, when given, is called with every problem too,
+// before the call fails. report may be called from many goroutines at once. A
+// ValidationError's message never quotes a header value.
+func WithValidation(mode ValidationMode, report func(*contract.ValidationError)) Option {
+	return func(c *config) error {
+		switch {
+		case mode != ValidationFail && mode != ValidationReport:
+			return fmt.Errorf("client: WithValidation: mode %v is neither ValidationFail nor ValidationReport", mode)
+		case mode == ValidationReport && report == nil:
+			return errors.New("client: WithValidation: ValidationReport needs a report function")
+		}
+		c.validation, c.report = mode, report
+		return nil
+	}
+}
+
+// parseEndpoint checks and normalizes an endpoint URL. Its errors never quote the URL, which
+// might hold a password.
+func parseEndpoint(where, rawURL string) (*url.URL, error) {
+	if strings.TrimSpace(rawURL) == "" {
+		return nil, fmt.Errorf("client: %s: the URL is empty", where)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error quotes the whole URL
+		}
+		return nil, fmt.Errorf("client: %s: not a URL: %w", where, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("client: %s: scheme %q is not http or https", where, u.Scheme)
+	case u.User != nil:
+		return nil, fmt.Errorf("client: %s: the URL carries user information; credentials in a URL leak into logs: use WithToken or WithAccessKey", where)
+	case u.Host == "":
+		return nil, fmt.Errorf("client: %s: the URL has no host", where)
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("client: %s: the URL has a query", where)
+	case u.Fragment != "" || strings.Contains(rawURL, "#"):
+		return nil, fmt.Errorf("client: %s: the URL has a fragment", where)
+	case slices.ContainsFunc(strings.Split(u.Path, "/"), func(s string) bool { return s == "." || s == ".." }):
+		return nil, fmt.Errorf("client: %s: the path %q has a dot segment", where, u.Path)
+	}
+	// The generated client resolves "./v1.0/..." against the endpoint: without a trailing
+	// slash the last segment of a prefix would be replaced, not kept.
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// regionEndpoint returns Open Telekom Cloud's CSS endpoint for region.
+func regionEndpoint(where, region string) (*url.URL, error) {
+	if !regionPattern.MatchString(region) {
+		return nil, fmt.Errorf("client: %s: region %q does not match %s (such as eu-de)", where, region, regionPattern)
+	}
+	return &url.URL{Scheme: "https", Host: "css." + region + ".otc.t-systems.com", Path: "/"}, nil
+}

@@ -1,0 +1,194 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cssvpcep/cssvpcep/contract"
+)
+
+// maxRedirects is how many redirects are followed when the user's client has no CheckRedirect
+// of its own (the http.Client default).
+const maxRedirects = 10
+
+// newHTTPClient returns the client the generated code sends with: a shallow copy of user, so
+// that user is never modified, with the redirect guard and, when asked, run-time validation.
+func (c *Client) newHTTPClient(user *http.Client) *http.Client {
+	hc := *user
+	hc.CheckRedirect = guardRedirect(user.CheckRedirect)
+	if c.cfg.validation != 0 {
+		next := user.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = &validatingTransport{
+			next:   next,
+			prefix: strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/"),
+			mode:   c.cfg.validation,
+			report: c.cfg.report,
+			limit:  c.cfg.maxResponseSize,
+		}
+	}
+	return &hc
+}
+
+// guardRedirect refuses a redirect that would carry the credentials somewhere they were not
+// meant for: Go's http.Client drops Authorization on a redirect to another host, but forwards
+// X-Auth-Token (and any other custom header) to any host. A redirect to another host (host and
+// port), or from https to http, is refused; the rest is left to next, the user's own
+// CheckRedirect, or the default limit of 10 redirects.
+func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		switch {
+		case !strings.EqualFold(req.URL.Host, first.Host):
+			return fmt.Errorf("client: refusing a redirect from host %s to host %s, which would receive the credentials", first.Host, req.URL.Host)
+		case first.Scheme == "https" && req.URL.Scheme != "https":
+			return fmt.Errorf("client: refusing a redirect from https to %s, which would send the credentials in clear text", req.URL.Scheme)
+		case next != nil:
+			return next(req, via)
+		case len(via) >= maxRedirects:
+			return fmt.Errorf("client: stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+}
+
+// validatingTransport runs every request and response through the contract validator
+// (package contract) in report mode, collecting the problems in the attempt's validationSink
+// so that the attempt decides what they mean (see ValidationMode), and handing them to the
+// user's report function.
+type validatingTransport struct {
+	next http.RoundTripper
+	// prefix is the endpoint's escaped path without its final "/" ("" for none). The
+	// validator routes on the path alone, so it is shown the path without the prefix; the
+	// request is sent with its real URL.
+	prefix string
+	mode   ValidationMode
+	report func(*contract.ValidationError)
+	limit  int64
+}
+
+// RoundTrip validates req and its response. A contract.RoundTripper is built per request
+// (the spec is loaded once per process, so that is cheap) because its reporter has no other
+// way to know which attempt a problem belongs to.
+func (t *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	sink, _ := req.Context().Value(sinkKey{}).(*validationSink)
+	sink.begin()
+	reporter := func(e *contract.ValidationError) {
+		if t.report != nil {
+			t.report(e)
+		}
+		sink.add(e)
+	}
+	orig := req.URL
+	send := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if t.mode == ValidationFail {
+			if ve := sink.requestProblem(); ve != nil {
+				return nil, ve // the request breaks the spec: it is not sent
+			}
+		}
+		out := r.WithContext(r.Context())
+		out.URL = orig
+		return t.next.RoundTrip(out)
+	})
+	rt, err := contract.NewRoundTripper(send, contract.WithReporter(reporter), contract.WithBodyLimit(t.limit))
+	if err != nil {
+		return nil, fmt.Errorf("client: run-time validation: %w", err)
+	}
+	return rt.RoundTrip(t.stripPrefix(req))
+}
+
+// stripPrefix returns req, or a shallow copy of it whose URL path lacks the endpoint's prefix.
+func (t *validatingTransport) stripPrefix(req *http.Request) *http.Request {
+	if t.prefix == "" {
+		return req
+	}
+	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), t.prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return req
+	}
+	path, err := url.PathUnescape(rest)
+	if err != nil {
+		return req
+	}
+	u := *req.URL
+	u.Path, u.RawPath = path, rest
+	out := req.WithContext(req.Context())
+	out.URL = &u
+	return out
+}
+
+// CloseIdleConnections reaches through to the transport below, for http.Client's.
+func (t *validatingTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// roundTripFunc is a function that is an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip calls f.
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// sinkKey is the context key of the attempt's validationSink.
+type sinkKey struct{}
+
+// validationSink collects the problems run-time validation found during one attempt: the
+// first with the (last) request, the first with its response. A nil sink collects nothing.
+type validationSink struct {
+	mu       sync.Mutex
+	request  *contract.ValidationError
+	response *contract.ValidationError
+}
+
+func withSink(ctx context.Context, s *validationSink) context.Context {
+	return context.WithValue(ctx, sinkKey{}, s)
+}
+
+// begin forgets what an earlier request of the attempt (before a redirect) left.
+func (s *validationSink) begin() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.request, s.response = nil, nil
+}
+
+func (s *validationSink) add(e *contract.ValidationError) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case e.Direction == contract.DirectionRequest && s.request == nil:
+		s.request = e
+	case e.Direction == contract.DirectionResponse && s.response == nil:
+		s.response = e
+	}
+}
+
+func (s *validationSink) requestProblem() *contract.ValidationError {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.request
+}
+
+func (s *validationSink) responseProblem() *contract.ValidationError {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.response
+}
