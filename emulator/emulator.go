@@ -1,0 +1,206 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/contract"
+)
+
+// readHeaderTimeout bounds how long a client may take to send its request headers.
+const readHeaderTimeout = 10 * time.Second
+
+// Emulator is an in-memory CSS endpoint serving ShowVpcepConnection. Build it with New; serve
+// it with Serve or ListenAndServe, or mount Handler in a server of your own. It is safe for
+// concurrent use.
+//
+// Printing an Emulator (any fmt verb, log/slog) shows its configuration, never a token or a
+// secret key.
+type Emulator struct {
+	cfg     *config
+	store   *Store
+	handler http.Handler
+	order   [][2]string // project and cluster IDs in seed order, for NewTestServer
+
+	mu       sync.Mutex
+	servers  map[*http.Server]struct{}
+	shutdown bool
+}
+
+// New returns an Emulator configured by opts. Without options it serves the built-in seed
+// (BuiltinSeed) without authentication, latency or faults. The error names every option that
+// is wrong.
+func New(opts ...Option) (*Emulator, error) {
+	cfg := defaultConfig()
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	var seed Seed
+	if cfg.seed != nil {
+		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters)}
+		cfg.seed = nil // the Store has its own copy; do not keep the caller's
+	} else {
+		builtin, err := BuiltinSeed()
+		if err != nil {
+			return nil, err
+		}
+		seed = builtin
+	}
+	for _, s := range cfg.synthetic {
+		for _, have := range seed.Clusters {
+			if have.ProjectID == s.projectID && have.ClusterID == s.clusterID {
+				return nil, fmt.Errorf("emulator: WithSynthetic(%q, %q, %d): the seed has this cluster already", s.projectID, s.clusterID, s.n)
+			}
+		}
+		c, err := SyntheticCluster(s.n)
+		if err != nil {
+			return nil, err
+		}
+		seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: s.projectID, ClusterID: s.clusterID, Cluster: c})
+	}
+	store, err := NewStore(seed)
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{cfg: cfg, store: store, servers: make(map[*http.Server]struct{})}
+	for _, c := range seed.Clusters {
+		e.order = append(e.order, [2]string{c.ProjectID, c.ClusterID})
+	}
+	if e.handler, err = e.layers(NewServer(store, cfg.quirks).Handler()); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// layers wraps the generated handler in the emulator's layers; outermost first: request ID,
+// latency and faults, authentication, contract validation.
+func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
+	c := e.cfg
+	log := c.logger
+	copts := []contract.Option{contract.WithReporter(func(ve *contract.ValidationError) {
+		if ve.Direction == contract.DirectionRequest {
+			log.Info("request rejected", "error", ve.Error()) // Error never quotes a header
+			return
+		}
+		log.Error("response breaks the contract", "error", ve.Error())
+		if c.report != nil {
+			c.report(ve)
+		}
+	})}
+	if c.validate {
+		copts = append(copts, contract.WithResponseValidation(true))
+	}
+	h, err := contract.NewMiddleware(h, copts...)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if len(c.tokens) > 0 || len(c.keys) > 0 {
+		h = newAuthenticator(h, c)
+	}
+	if c.latency > 0 || c.jitter > 0 || c.failRate > 0 {
+		h = newFaults(h, c)
+	}
+	return newRequestIDs(h, log), nil
+}
+
+// Handler returns the emulator's HTTP handler: every layer, from the request ID to the
+// generated strict server.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// Store returns the emulator's state, for tests to read and change while it serves.
+func (e *Emulator) Store() *Store { return e.store }
+
+// Serve serves HTTP on l until Shutdown, and then returns http.ErrServerClosed, as
+// http.Server.Serve does. It may be called for several listeners at once. l is closed when
+// Serve returns.
+func (e *Emulator) Serve(l net.Listener) error {
+	srv := &http.Server{
+		Handler:           e.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ErrorLog:          slog.NewLogLogger(e.cfg.logger.Handler(), slog.LevelWarn),
+	}
+	e.mu.Lock()
+	if e.shutdown {
+		e.mu.Unlock()
+		_ = l.Close()
+		return http.ErrServerClosed
+	}
+	e.servers[srv] = struct{}{}
+	e.mu.Unlock()
+
+	e.cfg.logger.Info("emulator serving", "addr", l.Addr().String(), "config", e.cfg.String())
+	err := srv.Serve(l)
+	e.mu.Lock()
+	delete(e.servers, srv)
+	e.mu.Unlock()
+	return err
+}
+
+// ListenAndServe listens on the TCP address addr (such as "127.0.0.1:8080") and calls Serve.
+func (e *Emulator) ListenAndServe(addr string) error {
+	l, err := new(net.ListenConfig).Listen(context.Background(), "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return e.Serve(l)
+}
+
+// Shutdown stops the emulator gracefully: its listeners close at once, and it waits for the
+// requests in flight to be answered (a latency set with WithLatency included) or for ctx to
+// end, whichever comes first. When ctx ends first, the remaining connections are closed and
+// the context's error returned. Serve returns http.ErrServerClosed from then on.
+func (e *Emulator) Shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	e.shutdown = true
+	servers := make([]*http.Server, 0, len(e.servers))
+	for srv := range e.servers {
+		servers = append(servers, srv)
+	}
+	e.mu.Unlock()
+
+	errs := make([]error, len(servers))
+	var wg sync.WaitGroup
+	for i, srv := range servers {
+		wg.Go(func() {
+			if err := srv.Shutdown(ctx); err != nil {
+				_ = srv.Close() // ctx ended: do not leave connections behind
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	e.cfg.logger.Info("emulator stopped")
+	return errors.Join(errs...)
+}
+
+// String describes the emulator: where its seed comes from, its authentication (the number of
+// tokens and the access keys, never a token or secret key), latency, faults and modes.
+func (e *Emulator) String() string {
+	if e == nil || e.cfg == nil {
+		return "emulator.Emulator(nil)"
+	}
+	return "emulator.Emulator" + e.cfg.String()
+}
+
+// GoString is String, for %#v.
+func (e *Emulator) GoString() string { return e.String() }
+
+// Format prints String for every verb (quoted for %q), so that no verb prints the fields.
+func (e *Emulator) Format(f fmt.State, verb rune) {
+	s := e.String()
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// LogValue gives log/slog the same description as String.
+func (e *Emulator) LogValue() slog.Value { return slog.StringValue(e.String()) }

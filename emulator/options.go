@@ -1,0 +1,276 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/signer"
+)
+
+// Option configures New and NewTestServer. Each option checks its arguments, so that New fails
+// with an error naming the option; none of these errors quotes a token or a secret key.
+type Option func(*config) error
+
+// config is what the options set. It is never modified after New returns.
+type config struct {
+	seed       *Seed  // nil: BuiltinSeed
+	seedSource string // where the seed comes from, for String
+	synthetic  []synthetic
+
+	tokens []secret
+	keys   map[string]secret // access key → secret key
+	clock  func() time.Time
+
+	latency, jitter time.Duration
+	failRate        float64
+	failSeed        int64
+
+	quirks   bool
+	validate bool
+	logger   *slog.Logger
+	report   func(*contract.ValidationError) // NewTestServer's collector of bad responses
+}
+
+func defaultConfig() *config {
+	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler)}
+}
+
+// apply runs opts in order, collecting every error, so that all wrong options are named at once.
+func (c *config) apply(opts []Option) error {
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// WithSeed starts the emulator with the clusters of seed instead of the built-in seed
+// (BuiltinSeed). The emulator keeps its own copy. The last of WithSeed and WithSeedFile wins.
+func WithSeed(seed Seed) Option {
+	return func(c *config) error {
+		if err := seed.check(); err != nil {
+			return fmt.Errorf("emulator: WithSeed: %w", err)
+		}
+		c.seed, c.seedSource = &seed, "WithSeed"
+		return nil
+	}
+}
+
+// WithSeedFile starts the emulator with the clusters of a seed file (format in the package
+// doc) instead of the built-in seed. The file is read when the option is applied. The last of
+// WithSeed and WithSeedFile wins.
+func WithSeedFile(path string) Option {
+	return func(c *config) error {
+		seed, err := ReadSeedFile(path)
+		if err != nil {
+			return fmt.Errorf("emulator: WithSeedFile: %w", err)
+		}
+		c.seed, c.seedSource = &seed, "file "+path
+		return nil
+	}
+}
+
+// WithSynthetic adds a cluster of n made-up connections (see SyntheticCluster) to the seed, for
+// paging and load tests. The seed must not have the cluster already; n is 0 to MaxSynthetic.
+// It may be given several times.
+func WithSynthetic(projectID, clusterID string, n int) Option {
+	return func(c *config) error {
+		where := fmt.Sprintf("emulator: WithSynthetic(%q, %q, %d)", projectID, clusterID, n)
+		if err := checkIDs(projectID, clusterID); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if n < 0 || n > MaxSynthetic {
+			return fmt.Errorf("%s: %d connections is out of the range 0-%d", where, n, MaxSynthetic)
+		}
+		c.synthetic = append(c.synthetic, synthetic{projectID: projectID, clusterID: clusterID, n: n})
+		return nil
+	}
+}
+
+// synthetic is a cluster WithSynthetic asks for, made by New.
+type synthetic struct {
+	projectID, clusterID string
+	n                    int
+}
+
+// WithToken turns on token authentication: a request must carry X-Auth-Token with token (or,
+// with WithAccessKey too, either credential). It may be given several times to accept several
+// tokens. Tokens are compared in constant time and never printed.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if token == "" {
+			return errors.New("emulator: WithToken: the token is empty")
+		}
+		if i := strings.IndexFunc(token, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }); i >= 0 {
+			return fmt.Errorf("emulator: WithToken: the token has a space or control character at byte %d", i)
+		}
+		c.tokens = append(c.tokens, newSecret(token))
+		return nil
+	}
+}
+
+// WithAccessKey turns on AK/SK authentication: a request must be signed with SDK-HMAC-SHA256
+// (package signer, as the official Huawei Cloud SDKs sign) by accessKey and secretKey, with an
+// X-Sdk-Date within 15 minutes of the emulator's clock (WithClock). It may be given several
+// times to accept several key pairs. The secret key is never printed.
+func WithAccessKey(accessKey, secretKey string) Option {
+	return func(c *config) error {
+		if _, err := signer.NewCredentials(accessKey, secretKey); err != nil {
+			return fmt.Errorf("emulator: WithAccessKey: %w", err)
+		}
+		if _, dup := c.keys[accessKey]; dup {
+			return fmt.Errorf("emulator: WithAccessKey: access key %q is given twice", accessKey)
+		}
+		if c.keys == nil {
+			c.keys = make(map[string]secret)
+		}
+		c.keys[accessKey] = newSecret(secretKey)
+		return nil
+	}
+}
+
+// WithClock sets the clock AK/SK signatures are checked against (time.Now by default), so that
+// tests can verify signatures made at a fixed time.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("emulator: WithClock: the clock is nil")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithLatency delays every response by d plus a random extra of up to jitter, drawn from the
+// generator of WithFailRate (seeded with 0 without it). Both must not be negative. A request whose client goes away while it
+// waits is dropped.
+func WithLatency(d, jitter time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 || jitter < 0 {
+			return fmt.Errorf("emulator: WithLatency(%v, %v): a duration is negative", d, jitter)
+		}
+		c.latency, c.jitter = d, jitter
+		return nil
+	}
+}
+
+// WithFailRate answers a fraction rate (0 to 1) of all requests, before authentication, with
+// 429 or 503 (half each) and Retry-After: 1. The choice is made by a pseudo-random generator
+// seeded with seed: the same seed makes the same choices for the same sequence of requests.
+func WithFailRate(rate float64, seed int64) Option {
+	return func(c *config) error {
+		if math.IsNaN(rate) || rate < 0 || rate > 1 {
+			return fmt.Errorf("emulator: WithFailRate: rate %v is not between 0 and 1", rate)
+		}
+		c.failRate, c.failSeed = rate, seed
+		return nil
+	}
+}
+
+// WithDocQuirks makes 200 answers take the form of the 2023 page's example: vpcepUpdateSwitch
+// as the string "true" or "false", time stamps in UTC in the documented zone-less form
+// (2006-01-02T15:04:05, fractional seconds kept when there are any), update_at null for a
+// connection never updated. Both forms match the
+// spec; the quirky one breaks clients that take the documented types literally.
+func WithDocQuirks() Option {
+	return func(c *config) error {
+		c.quirks = true
+		return nil
+	}
+}
+
+// WithResponseValidation validates every response of the operation against the spec before
+// it is sent (package contract, strict mode): a response that breaks the spec is replaced by
+// 500 {"errCode":"CSS.9999",...} naming the problems, and logged. It is off by default, as it
+// costs more than the rest of a request; NewTestServer turns it on. The emulator only ever
+// writes valid responses, so this is a guard against its own bugs.
+func WithResponseValidation() Option {
+	return func(c *config) error {
+		c.validate = true
+		return nil
+	}
+}
+
+// WithLogger sends a record for every request to logger (level Info: method, path, status,
+// duration and request ID; authentication failures and rejected requests with the reason) and
+// for starting and stopping. Nothing is logged by default. Credentials never are.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) error {
+		if logger == nil {
+			return errors.New("emulator: WithLogger: the logger is nil")
+		}
+		c.logger = logger
+		return nil
+	}
+}
+
+// withReport gives every bad response contract finds to f as well (NewTestServer's collector).
+func withReport(f func(*contract.ValidationError)) Option {
+	return func(c *config) error {
+		c.report = f
+		return nil
+	}
+}
+
+// String describes the configuration without its secrets.
+func (c *config) String() string {
+	var b strings.Builder
+	b.WriteString("{Seed:")
+	if c.seedSource == "" {
+		b.WriteString("built-in")
+	} else {
+		b.WriteString(c.seedSource)
+	}
+	for _, s := range c.synthetic {
+		fmt.Fprintf(&b, " Synthetic:%s/%s(%d)", s.projectID, s.clusterID, s.n)
+	}
+	b.WriteString(" Auth:" + c.auth())
+	if c.latency > 0 || c.jitter > 0 {
+		fmt.Fprintf(&b, " Latency:%v+%v", c.latency, c.jitter)
+	}
+	if c.failRate > 0 {
+		fmt.Fprintf(&b, " FailRate:%s(seed %d)", strconv.FormatFloat(c.failRate, 'g', -1, 64), c.failSeed)
+	}
+	if c.quirks {
+		b.WriteString(" DocQuirks")
+	}
+	if c.validate {
+		b.WriteString(" ResponseValidation")
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// auth names the kinds of credentials accepted: how many tokens, which access keys (which
+// travel in every signed request), never a token or a secret key.
+func (c *config) auth() string {
+	var kinds []string
+	if len(c.tokens) > 0 {
+		kinds = append(kinds, fmt.Sprintf("token(%d)", len(c.tokens)))
+	}
+	if len(c.keys) > 0 {
+		aks := make([]string, 0, len(c.keys))
+		for ak := range c.keys {
+			aks = append(aks, ak)
+		}
+		slices.Sort(aks)
+		kinds = append(kinds, "AK/SK("+strings.Join(aks, ",")+")")
+	}
+	if len(kinds) == 0 {
+		return "off"
+	}
+	return strings.Join(kinds, "+")
+}
