@@ -39,6 +39,13 @@
 //		}
 //	}
 //
+// Requests are routed on the escaped path, segment by segment, as Go's ServeMux routes them: an
+// escaped slash stays inside its segment (/clusters/a%2Fb/ is the cluster "a/b") and each path
+// parameter is validated as its segment decoded once. Two rules are checked beyond what
+// kin-openapi checks: a query parameter whose schema cannot be an array is given at most once
+// (kin-openapi would judge only one of the values), and a path parameter is not "." or "..",
+// which URL normalization removes, so it can never reach the service as a value.
+//
 // A *ValidationError names the operation, the direction, each field or parameter at fault and
 // the rule it breaks, on one line that never quotes a header value; it unwraps to kin-openapi's
 // error. Bodies are read for validation up to a limit (WithBodyLimit) and always handed on

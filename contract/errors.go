@@ -24,7 +24,10 @@ var ErrBodyTooLarge = errors.New("contract: body exceeds the size limit")
 // direction and every problem found; Err is what kin-openapi returned (an
 // *openapi3filter.RequestError, *openapi3filter.ResponseError, *openapi3filter.SecurityRequirementsError,
 // openapi3.MultiError of those, or routers.ErrPathNotFound / routers.ErrMethodNotAllowed), so
-// errors.As reaches kin-openapi's types through it.
+// errors.As reaches kin-openapi's types through it. A parameter that breaks a rule kin-openapi
+// does not check (a query parameter given more than once, a path parameter "." or "..") has an
+// *openapi3filter.RequestError of its own, with Parameter set and Reason saying why; a path that
+// is not validly percent-encoded has a url.EscapeError.
 //
 // Error never quotes a header value, since credentials travel in headers (X-Auth-Token,
 // Authorization), nor the query string. The errors under Err may quote values, headers included:
@@ -61,7 +64,8 @@ type Problem struct {
 	// Keyword is the JSON Schema keyword broken, such as "enum" or "maximum"; empty when the
 	// problem is not a schema rule.
 	Keyword string
-	// Rule says what is wrong, never quoting the value, such as
+	// Rule says what is wrong, never quoting the value (except a dot segment, "." or "..",
+	// which is all there is to say), such as
 	// `value is not one of the allowed values ["accepted","rejected"]`.
 	Rule string
 }

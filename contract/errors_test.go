@@ -16,23 +16,19 @@ import (
 
 // No message, whether an error's or a middleware reply's, quotes a header value: credentials
 // travel in headers. kin-openapi's own errors may, which is why the test also checks that the
-// secret does reach at least one of them (otherwise it would prove nothing).
+// secret does reach at least one of them (otherwise it would prove nothing). The spec's
+// headers are all strings but Content-Type; TestProblemsOf_neverQuotesHeaderValues covers
+// header values that break a schema.
 func TestValidationError_neverQuotesHeaderValues(t *testing.T) {
 	credentials := http.Header{"X-Auth-Token": {secret}, "Authorization": {secret}, "X-Sdk-Date": {secret}}
 	responses := []struct {
 		name string
 		r    reply
-		want string // the problem the message must still name
+		want string // the problem the message must still name; "" for none
 	}{{
-		name: "Retry-After not an integer",
+		name: "Retry-After any text",
 		r: reply{status: http.StatusTooManyRequests, body: `{"error_code":"APIGW.0308","error_msg":"too many"}`,
 			header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {secret}, "X-Request-Id": {secret}}},
-		want: `header "Retry-After": value is an invalid integer`,
-	}, {
-		name: "Retry-After negative",
-		r: reply{status: http.StatusTooManyRequests, body: `{"error_code":"APIGW.0308"}`,
-			header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"-5"}, "X-Request-Id": {secret}}},
-		want: `header "Retry-After": number must be at least 0`,
 	}, {
 		name: "Content-Type",
 		r:    reply{status: http.StatusOK, body: `{}`, header: http.Header{"Content-Type": {"application/" + secret}}},
@@ -61,7 +57,10 @@ func TestValidationError_neverQuotesHeaderValues(t *testing.T) {
 			}
 			resp.Body.Close()
 			msgs := got.messages()
-			if len(msgs) != 2 || !strings.Contains(msgs[1], tt.want) {
+			switch {
+			case tt.want == "" && len(msgs) != 1:
+				t.Errorf("messages %q, want a request problem only", msgs)
+			case tt.want != "" && (len(msgs) != 2 || !strings.Contains(msgs[1], tt.want)):
 				t.Errorf("messages %q, want a request problem and a response one with %q", msgs, tt.want)
 			}
 			for _, e := range got.errs {
@@ -85,7 +84,13 @@ func TestValidationError_neverQuotesHeaderValues(t *testing.T) {
 
 	t.Run("middleware replies", func(t *testing.T) {
 		h := middleware(t, &recordNext{}, contract.WithSecurityCheck(true))
-		for _, target := range []string{connectionsPath + "?limit=abc", "/nowhere"} {
+		for _, target := range []string{
+			connectionsPath + "?limit=abc",
+			"/nowhere",
+			connectionsPath + "?limit=1&limit=2",
+			"/v1.0/p1/clusters/./vpcepservice/connections",
+			"/v1.0/p%2F1/clusters/%2E%2E/vpcepservice/connections?offset=1&offset=x",
+		} {
 			w := do(h, http.MethodGet, target, credentials, nil)
 			if strings.Contains(w.Body.String(), secret) || w.Code < 400 {
 				t.Errorf("%s: %d %s", target, w.Code, w.Body)

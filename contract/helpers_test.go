@@ -63,12 +63,19 @@ type testServer struct {
 	hits  atomic.Int32
 	mu    sync.Mutex
 	lastB []byte
+	lastU string // the request target as it came on the wire
 }
 
 func (s *testServer) lastBody() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.lastB
+}
+
+func (s *testServer) lastURI() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastU
 }
 
 func serve(t *testing.T, r reply) *testServer {
@@ -78,7 +85,7 @@ func serve(t *testing.T, r reply) *testServer {
 		ts.hits.Add(1)
 		b, _ := io.ReadAll(req.Body)
 		ts.mu.Lock()
-		ts.lastB = b
+		ts.lastB, ts.lastU = b, req.RequestURI
 		ts.mu.Unlock()
 		for k, v := range r.header {
 			w.Header()[k] = v

@@ -39,7 +39,13 @@ type middleware struct {
 //
 //   - 400 {"errCode":"CSS.0001","externalMessage":"Incorrect parameters: <problems>"} for a
 //     request that breaks the spec, naming each parameter or field and the rule it breaks;
-//   - 404 {"errCode":"CSS.0016",...} for a path no operation of the spec has;
+//     among them a query parameter given more than once (unless its schema may be an array)
+//     and, like an empty one, a path parameter that is a dot segment, "." or ".." (escaped or
+//     not), which URL normalization removes: the path does match the operation, so a 400 that
+//     names the parameter says more than a 404 would;
+//   - 404 {"errCode":"CSS.0016",...} for a path no operation of the spec has, routing on the
+//     escaped path segment by segment as Go's ServeMux does, so that /clusters/a%2Fb/ is the
+//     cluster "a/b";
 //   - 405 {"errCode":"CSS.0004",...} with an Allow header for a method the path does not have;
 //   - with WithSecurityCheck(true) only, 401 {"error_code":"APIGW.0301","error_msg":...} for a
 //     request without credentials, as the API gateway answers it.

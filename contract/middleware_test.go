@@ -92,6 +92,50 @@ func TestMiddleware_rejectsBadRequests(t *testing.T) {
 		wantReply: map[string]string{"errCode": "CSS.0001",
 			"externalMessage": `Incorrect parameters: query parameter "limit": number must be at most 1000`},
 	}, {
+		// kin-openapi judges the first value only; whatever the order, a repeat is the problem.
+		name:   "limit twice, the bad value second",
+		target: connectionsPath + "?limit=1&limit=5000",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "limit": appears 2 times, at most once allowed`},
+	}, {
+		name:   "limit twice, the bad value first",
+		target: connectionsPath + "?limit=5000&limit=1",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "limit": appears 2 times, at most once allowed`},
+	}, {
+		name:   "offset three times with one value, limit twice with one key escaped",
+		target: connectionsPath + "?offset=1&limit=0&offset=1&lim%69t=&offset=1",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "offset": appears 3 times, at most once allowed; query parameter "limit": appears 2 times, at most once allowed`},
+	}, {
+		name:   "offset twice, limit bad",
+		target: connectionsPath + "?offset=1&limit=0&offset=2",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: query parameter "offset": appears 2 times, at most once allowed; query parameter "limit": number must be at least 1`},
+	}, {
+		name:   "cluster_id a dot segment",
+		target: "/v1.0/p1/clusters/./vpcepservice/connections",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: path parameter "cluster_id": "." is a dot segment, which URL normalization removes`},
+	}, {
+		name:   "project_id a dot-dot segment",
+		target: "/v1.0/../clusters/c1/vpcepservice/connections",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: path parameter "project_id": ".." is a dot segment, which URL normalization removes`},
+	}, {
+		// Decoded, %2E is a dot too (and WHATWG URL parsers resolve it as one).
+		name:   "cluster_id an escaped dot, next to an escaped slash",
+		target: "/v1.0/p%2F1/clusters/%2E/vpcepservice/connections",
+		status: http.StatusBadRequest,
+		wantReply: map[string]string{"errCode": "CSS.0001",
+			"externalMessage": `Incorrect parameters: path parameter "cluster_id": "." is a dot segment, which URL normalization removes`},
+	}, {
 		name:   "body on a GET",
 		target: connectionsPath,
 		body:   strings.NewReader(`{}`),
@@ -159,6 +203,65 @@ func TestMiddleware_passesValidRequests(t *testing.T) {
 				t.Errorf("next got %s, want %s", got, target)
 			}
 		})
+	}
+}
+
+// clusterServer records the path parameters the generated server decoded.
+type clusterServer struct {
+	fakeServer
+	last atomic.Pointer[[2]string]
+}
+
+func (s *clusterServer) ShowVpcepConnection(ctx context.Context, req api.ShowVpcepConnectionRequestObject) (api.ShowVpcepConnectionResponseObject, error) {
+	s.last.Store(&[2]string{req.ProjectId, req.ClusterId})
+	return s.fakeServer.ShowVpcepConnection(ctx, req)
+}
+
+// The middleware routes as the generated server's ServeMux does: on the escaped path, segment
+// by segment, so an escaped slash stays inside its parameter, and each value is decoded once.
+func TestMiddleware_escapedSlashInPathParameters(t *testing.T) {
+	tests := []struct {
+		target           string
+		project, cluster string
+	}{
+		{"/v1.0/p1/clusters/a%2Fb/vpcepservice/connections", "p1", "a/b"},
+		{"/v1.0/p1/clusters/a%252Fb/vpcepservice/connections", "p1", "a%2Fb"},
+		{"/v1.0/p%2f1/clusters/%252E/vpcepservice/connections?limit=2", "p/1", "%2E"},
+		{"/v1%2E0/x%2Fy/clusters/a%2F..%25/vpcepservice/connections", "x/y", "a/..%"},
+		{"/v1.0/%E2%82%AC/clusters/%F0%9F%98%80%2F/vpcepservice/connections", "€", "😀/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			server := &clusterServer{}
+			if err := json.Unmarshal([]byte(example(t, "CurrentConnections")), &server.list); err != nil {
+				t.Fatal(err)
+			}
+			var reported collect
+			h := middleware(t, api.Handler(api.NewStrictHandler(server, nil)), contract.WithResponseValidation(true), contract.WithReporter(reported.report))
+			w := do(h, http.MethodGet, tt.target, nil, nil)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d, body %s", w.Code, w.Body)
+			}
+			got := server.last.Load()
+			if got == nil || *got != [2]string{tt.project, tt.cluster} {
+				t.Errorf("the handler got %q, want %q", got, [2]string{tt.project, tt.cluster})
+			}
+			if msgs := reported.messages(); len(msgs) != 0 {
+				t.Errorf("reported %q", msgs)
+			}
+		})
+	}
+
+	// An escaped slash in a literal segment makes a path the spec does not have, for ServeMux too.
+	for _, target := range []string{
+		"/v1.0/p1/clusters%2Fc1/vpcepservice/connections",
+		"/v1.0/p1/clusters/c1/vpcepservice%2Fconnections",
+		"/v1.0/p1/clusters/c1/vpcepservice/connections%2F",
+	} {
+		w := do(middleware(t, &recordNext{}), http.MethodGet, target, nil, nil)
+		if w.Code != http.StatusNotFound || errorBody(t, w)["errCode"] != "CSS.0016" {
+			t.Errorf("%s: %d %s, want 404 CSS.0016", target, w.Code, w.Body)
+		}
 	}
 }
 

@@ -135,7 +135,10 @@ func (qc *quickCheck) passes(h http.Header, pathParams map[string]string, rawQue
 		} else {
 			v, n, sure := queryValue(rawQuery, p.name)
 			switch {
-			case !sure, n > 1: // kin-openapi picks one of several; not worth repeating how
+			case !sure, n > 1:
+				// A real repeat never gets here (paramRules.check rejects it first), so n > 1 means
+				// url.ParseQuery drops pairs that do not decode, leaving at most one, which
+				// need not be value: kin-openapi decides.
 				return false
 			case n == 0 && p.required:
 				return false

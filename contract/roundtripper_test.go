@@ -153,6 +153,27 @@ func TestRoundTripper_rejectsBadRequests(t *testing.T) {
 		target: connectionsPath + "?limit=1.5&offset=1001",
 		want:   requestPrefix + `query parameter "offset": number must be at most 1000; query parameter "limit": value is an invalid integer`,
 	}, {
+		// kin-openapi judges the first value only; whatever the order, a repeat is the problem.
+		name:   "limit twice, the bad value second",
+		target: connectionsPath + "?limit=1&limit=5000",
+		want:   requestPrefix + `query parameter "limit": appears 2 times, at most once allowed`,
+	}, {
+		name:   "limit twice, the bad value first",
+		target: connectionsPath + "?limit=5000&limit=1",
+		want:   requestPrefix + `query parameter "limit": appears 2 times, at most once allowed`,
+	}, {
+		name:   "offset twice with the same value",
+		target: connectionsPath + "?offset=0&limit=10&offset=0",
+		want:   requestPrefix + `query parameter "offset": appears 2 times, at most once allowed`,
+	}, {
+		name:   "cluster_id a dot segment",
+		target: "/v1.0/p1/clusters/./vpcepservice/connections",
+		want:   "contract: request GET /v1.0/p1/clusters/./vpcepservice/connections (ShowVpcepConnection): " + `path parameter "cluster_id": "." is a dot segment, which URL normalization removes`,
+	}, {
+		name:   "project_id an escaped dot-dot segment, cluster_id with an escaped slash",
+		target: "/v1.0/%2E%2E/clusters/a%2Fb/vpcepservice/connections",
+		want:   "contract: request GET /v1.0/%2E%2E/clusters/a%2Fb/vpcepservice/connections (ShowVpcepConnection): " + `path parameter "project_id": ".." is a dot segment, which URL normalization removes`,
+	}, {
 		// The legacy router matches an empty segment as an empty project_id, and kin-openapi
 		// counts an empty path parameter as missing.
 		name:   "empty project_id",
@@ -221,6 +242,47 @@ func TestRoundTripper_generatedClientEmptyProjectID(t *testing.T) {
 	var re *openapi3filter.RequestError
 	if !errors.As(err, &re) || re.Parameter == nil || re.Parameter.Name != "project_id" {
 		t.Errorf("%v does not unwrap to kin-openapi's RequestError for project_id", err)
+	}
+}
+
+// The RoundTripper routes on the escaped path the transport sends: the generated client escapes
+// a "/" in a cluster ID, and the value validated is the segment decoded once.
+func TestRoundTripper_escapedSlashInPathParameters(t *testing.T) {
+	tests := []struct {
+		project, cluster string
+		sent             string // the path on the wire
+		want             string // the message reported; "" for none
+	}{
+		{"p1", "a/b", "/v1.0/p1/clusters/a%2Fb/vpcepservice/connections", ""},
+		{"p1", "a%2Fb", "/v1.0/p1/clusters/a%252Fb/vpcepservice/connections", ""},
+		{"p/1", "%2E", "/v1.0/p%2F1/clusters/%252E/vpcepservice/connections", ""},
+		// Why a dot segment can never be a value: the generated client resolves the URL, which
+		// removes it, and sends another path.
+		{"p/1", "..", "/v1.0/p%2F1/vpcepservice/connections",
+			"contract: request GET /v1.0/p%2F1/vpcepservice/connections: no operation of the spec matches the path"},
+		{"p1", ".", "/v1.0/p1/clusters/vpcepservice/connections",
+			"contract: request GET /v1.0/p1/clusters/vpcepservice/connections: no operation of the spec matches the path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.project+" "+tt.cluster, func(t *testing.T) {
+			srv := serve(t, jsonReply(listJSON("", "")))
+			var reported collect
+			client := newClient(t, srv.URL, validating(t, contract.WithReporter(reported.report)))
+			resp, err := client.ShowVpcepConnectionWithResponse(context.Background(), tt.project, tt.cluster, nil)
+			if err != nil || resp.JSON200 == nil {
+				t.Fatalf("err %v, response %+v", err, resp)
+			}
+			if got := srv.lastURI(); got != tt.sent {
+				t.Errorf("the server got %s, want %s", got, tt.sent)
+			}
+			var want []string
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if diff := cmp.Diff(want, reported.messages()); diff != "" {
+				t.Errorf("reported (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -25,6 +25,8 @@ type spec struct {
 	formats []openapi3.SchemaValidationOption
 	// quick holds the quick check of each operation it can judge.
 	quick map[*openapi3.Operation]*quickCheck
+	// rules holds, for every operation, the checks kin-openapi leaves out.
+	rules map[*openapi3.Operation]*paramRules
 }
 
 // loadSpec loads the embedded spec once: decoding, resolving and validating it costs far more
@@ -55,7 +57,8 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		return nil, fmt.Errorf("contract: the embedded spec is not valid: %w", err)
 	}
 
-	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(), quick: map[*openapi3.Operation]*quickCheck{}}
+	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(),
+		quick: map[*openapi3.Operation]*quickCheck{}, rules: map[*openapi3.Operation]*paramRules{}}
 	for _, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if !slices.Contains(s.methods, method) {
@@ -64,6 +67,7 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 			if qc := newQuickCheck(doc, item, op); qc != nil {
 				s.quick[op] = qc
 			}
+			s.rules[op] = newParamRules(item, op)
 		}
 	}
 	slices.Sort(s.methods)

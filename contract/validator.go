@@ -55,15 +55,26 @@ type buffered struct {
 	over bool
 }
 
-// route finds the operation req is for, or says why there is none: routers.ErrPathNotFound, or
-// routers.ErrMethodNotAllowed with the methods the path has.
+// route finds the operation req is for, routing on the escaped path (see routingRequest), and
+// returns it with the decoded path parameters; or it says why there is none:
+// routers.ErrPathNotFound, or routers.ErrMethodNotAllowed with the methods the path has.
 func (v *validator) route(req *http.Request) (*routers.Route, map[string]string, *ValidationError) {
-	route, params, err := v.spec.router.FindRoute(req)
+	rr, escaped, err := routingRequest(req)
+	if err != nil {
+		return nil, nil, &ValidationError{Direction: DirectionRequest, Method: req.Method, Path: req.URL.EscapedPath(),
+			Problems: []Problem{{Rule: "the path is not validly percent-encoded"}}, Err: err}
+	}
+	route, params, err := v.spec.router.FindRoute(rr)
 	if err == nil {
+		if escaped {
+			for name, value := range params {
+				params[name] = segmentUnescaper.Replace(value)
+			}
+		}
 		return route, params, nil
 	}
 	ve := &ValidationError{Direction: DirectionRequest, Method: req.Method, Path: req.URL.EscapedPath()}
-	if allow := v.spec.allowedMethods(req); len(allow) > 0 {
+	if allow := v.spec.allowedMethods(rr); len(allow) > 0 {
 		ve.Allow = allow
 		ve.Err = routers.ErrMethodNotAllowed
 		ve.Problems = []Problem{{Rule: fmt.Sprintf("method %s is not allowed (allowed: %s)", req.Method, strings.Join(allow, ", "))}}
@@ -84,13 +95,16 @@ func (v *validator) request(req *http.Request, body *buffered) (*openapi3filter.
 	return v.checkRequest(req, route, params, body)
 }
 
-// checkRequest validates req, whose body (nil when it has none) was read into body. req is left
-// as it is: kin-openapi reads and replaces the body of the request it is given, so when there
-// is a body it gets a copy of req over the buffered bytes.
+// checkRequest validates req, whose body (nil when it has none) was read into body, against
+// the spec and the rules kin-openapi leaves out, which are checked first, whichever way the
+// request goes on: a request that breaks one never takes the quick check. req is left as it
+// is: kin-openapi reads and replaces the body of the request it is given, so when there is a
+// body it gets a copy of req over the buffered bytes.
 func (v *validator) checkRequest(req *http.Request, route *routers.Route, params map[string]string, body *buffered) (*openapi3filter.RequestValidationInput, *ValidationError) {
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.opts}
+	broken := v.spec.rules[route.Operation].check(in)
 	if body == nil {
-		if qc := v.spec.quick[route.Operation]; qc != nil && qc.passes(req.Header, params, req.URL.RawQuery, v.checkSecurity) {
+		if qc := v.spec.quick[route.Operation]; qc != nil && broken == nil && qc.passes(req.Header, params, req.URL.RawQuery, v.checkSecurity) {
 			return in, nil
 		}
 	} else {
@@ -105,7 +119,7 @@ func (v *validator) checkRequest(req *http.Request, route *routers.Route, params
 		}
 		in.Request = &c
 	}
-	err := openapi3filter.ValidateRequest(req.Context(), in)
+	err := joinRuleErrors(broken, openapi3filter.ValidateRequest(req.Context(), in))
 	if err == nil && (body == nil || !body.over) {
 		return in, nil
 	}

@@ -29,9 +29,10 @@
 //	404  {"errCode":"CSS.3027","externalMessage":"The cluster does not exist: ..."} for an
 //	     unknown project or cluster
 //	400  {"errCode":"CSS.0001","externalMessage":"Incorrect parameters: ..."} for a parameter
-//	     that is not an integer, out of range or given twice, naming it
-//	404  {"errCode":"CSS.0016",...} for a path the spec has no operation for (or one with an
-//	     empty, "." or ".." segment), 405 {"errCode":"CSS.0004",...} with Allow for a method
+//	     that is not an integer, out of range or given twice, or a path parameter that is
+//	     empty or a "." or ".." segment, naming it
+//	404  {"errCode":"CSS.0016",...} for a path the spec has no operation for,
+//	     405 {"errCode":"CSS.0004",...} with Allow for a method
 //	401  {"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: <why>",
 //	     "request_id":"<X-Request-Id>"}, in the API Gateway's error shape, when authentication is
 //	     on and the request has no valid credential; <why> names the problem: no credentials,
