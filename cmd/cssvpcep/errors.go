@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cssvpcep/cssvpcep/client"
+)
+
+// The exit statuses.
+const (
+	exitOK      = 0 // success, or help asked for
+	exitFailure = 1 // the API or the network failed (or the emulator could not listen)
+	exitUsage   = 2 // a wrong or missing flag, argument or environment variable
+)
+
+// usageError is a mistake in the command line or the environment: exit status 2. It holds one
+// message per problem, each naming the flag or variable at fault.
+type usageError struct{ problems []string }
+
+func usagef(format string, args ...any) *usageError {
+	return &usageError{problems: []string{fmt.Sprintf(format, args...)}}
+}
+
+func (e *usageError) Error() string { return strings.Join(e.problems, "; ") }
+
+// usageErrors joins the problems of several usage errors; nil when there are none.
+func usageErrors(errs []*usageError) error {
+	var all usageError
+	for _, e := range errs {
+		all.problems = append(all.problems, e.problems...)
+	}
+	if len(all.problems) == 0 {
+		return nil
+	}
+	return &all
+}
+
+// relabel splits the error of client.New or emulator.New into its lines, one per problem, and
+// makes each line about an option name the flag or variable that gave the option: labels maps
+// an option's name, as those errors start ("WithEndpoint"), to where its value came from
+// ("--endpoint", "CSS_ENDPOINT"). It returns the lines about options in labeled, the others
+// (such as "no credentials") in other, all without the package's prefix.
+func relabel(err error, labels map[string]string) (labeled, other []string) {
+lines:
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		line = trimPackage(line)
+		for option, label := range labels {
+			if rest, ok := strings.CutPrefix(line, option+": "); ok {
+				labeled = append(labeled, label+": "+rest)
+				continue lines
+			}
+		}
+		other = append(other, line)
+	}
+	return labeled, other
+}
+
+// trimPackage removes the "client: " or "emulator: " that the packages' errors start with,
+// which means nothing to someone running the command.
+func trimPackage(msg string) string {
+	for _, p := range []string{"client: ", "emulator: "} {
+		if rest, ok := strings.CutPrefix(msg, p); ok {
+			return rest
+		}
+	}
+	return msg
+}
+
+// exit reports the error of command name on stderr and returns the exit status.
+func (c *cli) exit(name string, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		for _, p := range ue.problems {
+			fmt.Fprintf(c.stderr, "cssvpcep %s: %s\n", name, p)
+		}
+		fmt.Fprintf(c.stderr, "Run 'cssvpcep %s --help' for usage.\n", name)
+		return exitUsage
+	}
+	fmt.Fprintf(c.stderr, "cssvpcep %s: %s\n", name, trimPackage(err.Error()))
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		status := strconv.Itoa(apiErr.StatusCode)
+		if text := http.StatusText(apiErr.StatusCode); text != "" {
+			status += " " + text
+		}
+		// The client has sanitized these: one line each, bounded, no control characters.
+		fmt.Fprintf(c.stderr, "  HTTP status: %s\n", status)
+		fmt.Fprintf(c.stderr, "  error code:  %s\n", orDash(apiErr.Code))
+		fmt.Fprintf(c.stderr, "  message:     %s\n", orDash(apiErr.Message))
+		fmt.Fprintf(c.stderr, "  request ID:  %s\n", orDash(apiErr.RequestID))
+		if hint := hintFor(apiErr); hint != "" {
+			fmt.Fprintf(c.stderr, "  hint:        %s\n", hint)
+		}
+	}
+	return exitFailure
+}
+
+// hintFor says what to check for the errors whose cause is usually on the caller's side.
+func hintFor(e *client.APIError) string {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return "the credentials are missing, wrong or expired: check " + client.EnvAuthToken + ", or " + client.EnvAccessKey + " and " + client.EnvSecretKey
+	case e.StatusCode == http.StatusForbidden:
+		return "the credentials do not allow this call in this project"
+	case e.StatusCode == http.StatusNotFound && e.Code == "CSS.3027":
+		return "no such cluster: check --cluster-id, the project ID and the region or endpoint"
+	}
+	return ""
+}
+
+// orDash returns s, or "-" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// maxQuoted bounds how much of an argument an error message quotes.
+const maxQuoted = 64
+
+// quoteArg quotes a command-line value for an error message, shortened when it is long.
+func quoteArg(s string) string {
+	if len(s) > maxQuoted {
+		cut := maxQuoted
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + "…"
+	}
+	return strconv.Quote(s)
+}

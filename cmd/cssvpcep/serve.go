@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cssvpcep/cssvpcep/emulator"
+)
+
+const serveUsage = `Usage:
+  cssvpcep serve [flags]
+
+Runs the emulator, an in-memory CSS endpoint for ShowVpcepConnection, until SIGINT (Ctrl+C)
+or SIGTERM, then stops it gracefully, letting the requests in flight finish. It prints the URL
+it listens on and, for every cluster it serves, a connections command to run against it.
+
+Flags:
+  --addr HOST:PORT      the address to listen on (default 127.0.0.1:8080); port 0 picks a
+                        free port, and the URL printed has the one picked
+  --seed FILE           serve the clusters of a seed file instead of the built-in seed
+                        (project demo-project with the API reference's two examples); the
+                        format is in package emulator's documentation, an example in
+                        emulator/testdata/seed.json
+  --connections N       add cluster synthetic-N of project demo-project with N made-up
+                        connections (0-100000), for paging and load tests
+  --token T             accept only requests with this X-Auth-Token
+  --ak AK --sk SK       accept only requests signed with this access key and secret key
+                        (with --token too, either credential is accepted). These are flags
+                        because the emulator is local and its credentials made up; they are
+                        never printed. Without --token and --ak, any credentials, or none, are
+                        accepted.
+  --latency D           delay every response by D, such as 200ms
+  --fail-rate R         answer a fraction R (0-1) of requests with 429 or 503, Retry-After: 1,
+                        chosen by a generator with a fixed seed
+  --doc-quirks          answer in the form of the 2023 API reference's example:
+                        vpcepUpdateSwitch as the string "true" or "false", time stamps without
+                        a zone, update_at null
+  --debug               log every request (method, path, status, duration, request ID) to
+                        stderr
+  -h, --help            show this help
+
+Exit status: 0 stopped by a signal; 1 the address could not be listened on; 2 usage error.
+`
+
+// shutdownTimeout bounds how long serve waits for the requests in flight once told to stop.
+const shutdownTimeout = 10 * time.Second
+
+// serveFlags are the flags of the serve command.
+type serveFlags struct {
+	addr, seed, token, ak, sk stringFlag
+	connections               intFlag
+	latency                   durationFlag
+	failRate                  fractionFlag
+	docQuirks, debug          bool
+}
+
+// serve is the serve command: the emulator on --addr until ctx ends (SIGINT or SIGTERM).
+func (c *cli) serve(ctx context.Context, args []string) error {
+	f := serveFlags{
+		addr:        stringFlag{value: "127.0.0.1:8080"},
+		connections: intFlag{min: 0, max: emulator.MaxSynthetic},
+	}
+	fs := newFlagSet("serve")
+	fs.Var(&f.addr, "addr", "")
+	fs.Var(&f.seed, "seed", "")
+	fs.Var(&f.connections, "connections", "")
+	fs.Var(&f.token, "token", "")
+	fs.Var(&f.ak, "ak", "")
+	fs.Var(&f.sk, "sk", "")
+	fs.Var(&f.latency, "latency", "")
+	fs.Var(&f.failRate, "fail-rate", "")
+	fs.BoolVar(&f.docQuirks, "doc-quirks", false, "")
+	fs.BoolVar(&f.debug, "debug", false, "")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		if help {
+			fmt.Fprint(c.stdout, serveUsage)
+		}
+		return err
+	}
+	opts, err := c.emulatorOptions(&f)
+	if err != nil {
+		return err
+	}
+	e, err := emulator.New(opts...)
+	if err != nil {
+		labeled, other := relabel(err, map[string]string{
+			"WithSeedFile": "--seed", "WithSynthetic": "--connections", "WithToken": "--token",
+			"WithAccessKey": "--ak/--sk", "WithLatency": "--latency", "WithFailRate": "--fail-rate",
+		})
+		return &usageError{problems: append(labeled, other...)}
+	}
+
+	l, err := new(net.ListenConfig).Listen(ctx, "tcp", f.addr.value)
+	if err != nil {
+		return fmt.Errorf("--addr: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- e.Serve(l) }()
+	c.printServing(e, &f, l.Addr())
+
+	select {
+	case <-ctx.Done():
+	case err := <-served: // Serve ends on its own only when it fails
+		return fmt.Errorf("serving: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	shutdownErr := e.Shutdown(sctx)
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("stopping: %w", shutdownErr)
+	}
+	fmt.Fprintf(c.stdout, "stopped (%v)\n", context.Cause(ctx))
+	return nil
+}
+
+// emulatorOptions checks the flags package flag cannot check and turns them into options.
+func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
+	var problems []*usageError
+	if _, _, err := net.SplitHostPort(f.addr.value); err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			err = errors.New(ae.Err) // AddrError quotes the address again
+		}
+		problems = append(problems, usagef("--addr: %s: %v", quoteArg(f.addr.value), err))
+	}
+	switch {
+	case f.ak.set && !f.sk.set:
+		problems = append(problems, usagef("--ak is given but --sk is not: give both"))
+	case f.sk.set && !f.ak.set:
+		problems = append(problems, usagef("--sk is given but --ak is not: give both"))
+	}
+	if f.latency.value < 0 {
+		problems = append(problems, usagef("--latency: %v is negative", f.latency.value))
+	}
+	if err := usageErrors(problems); err != nil {
+		return nil, err
+	}
+
+	var opts []emulator.Option
+	if f.seed.set {
+		opts = append(opts, emulator.WithSeedFile(f.seed.value))
+	}
+	if f.connections.set {
+		opts = append(opts, emulator.WithSynthetic(emulator.DefaultProjectID, syntheticID(f.connections.value), f.connections.value))
+	}
+	if f.token.set {
+		opts = append(opts, emulator.WithToken(f.token.value))
+	}
+	if f.ak.set {
+		opts = append(opts, emulator.WithAccessKey(f.ak.value, f.sk.value))
+	}
+	if f.latency.value > 0 {
+		opts = append(opts, emulator.WithLatency(f.latency.value, 0))
+	}
+	if f.failRate.value > 0 {
+		opts = append(opts, emulator.WithFailRate(f.failRate.value, 1))
+	}
+	if f.docQuirks {
+		opts = append(opts, emulator.WithDocQuirks())
+	}
+	if f.debug {
+		opts = append(opts, emulator.WithLogger(debugLogger(c.stderr)))
+	}
+	return opts, nil
+}
+
+// syntheticID is the ID of the cluster --connections n adds.
+func syntheticID(n int) string { return "synthetic-" + strconv.Itoa(n) }
+
+// printServing prints where the emulator listens, how it authenticates and a connections
+// command for every cluster it serves.
+func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr) {
+	url := "http://" + reachable(addr)
+	fmt.Fprintf(c.stdout, "emulator listening on %s\n", url)
+	if f.seed.set {
+		fmt.Fprintf(c.stdout, "seed: %s\n", f.seed.value)
+	} else {
+		fmt.Fprintln(c.stdout, "seed: built-in (the API reference's examples)")
+	}
+	if f.connections.set {
+		fmt.Fprintf(c.stdout, "synthetic cluster: %s (%d connections) in project %s\n",
+			syntheticID(f.connections.value), f.connections.value, emulator.DefaultProjectID)
+	}
+	var env string
+	switch {
+	case f.token.set && f.ak.set:
+		fmt.Fprintln(c.stdout, "token auth: on\nAK/SK auth: on")
+		env = "with OS_AUTH_TOKEN set to the --token value, or OS_ACCESS_KEY and OS_SECRET_KEY to the --ak and --sk values"
+	case f.token.set:
+		fmt.Fprintln(c.stdout, "token auth: on")
+		env = "with OS_AUTH_TOKEN set to the --token value"
+	case f.ak.set:
+		fmt.Fprintln(c.stdout, "AK/SK auth: on")
+		env = "with OS_ACCESS_KEY and OS_SECRET_KEY set to the --ak and --sk values"
+	default:
+		fmt.Fprintln(c.stdout, "auth: off (any credentials, or none, are accepted)")
+		env = "with any credentials, such as OS_AUTH_TOKEN=emulator"
+	}
+	if f.latency.value > 0 {
+		fmt.Fprintf(c.stdout, "latency: %v\n", f.latency.value)
+	}
+	if f.failRate.value > 0 {
+		fmt.Fprintf(c.stdout, "fail rate: %s (429 or 503)\n", f.failRate.String())
+	}
+	if f.docQuirks {
+		fmt.Fprintln(c.stdout, "doc quirks: on (the 2023 reference's form)")
+	}
+
+	fmt.Fprintf(c.stdout, "\nList the connections of a cluster, %s:\n", env)
+	store := e.Store()
+	for _, project := range store.Projects() {
+		for _, cluster := range store.ClusterIDs(project) {
+			line := fmt.Sprintf("  cssvpcep connections --endpoint %s --project-id %s --cluster-id %s", url, shellQuote(project), shellQuote(cluster))
+			if cl, err := store.Cluster(project, cluster); err == nil && len(cl.Connections) > 10 {
+				line += " --all"
+			}
+			fmt.Fprintln(c.stdout, line)
+		}
+	}
+	fmt.Fprintln(c.stdout, "\nStop with Ctrl+C (SIGINT) or SIGTERM.")
+}
+
+// reachable returns the host:port to reach a listener at: its own, but loopback for a listener
+// on every interface (0.0.0.0 or ::), whose address cannot be connected to everywhere.
+func reachable(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	loopback := net.IPv4(127, 0, 0, 1)
+	if tcp.IP.To4() == nil {
+		loopback = net.IPv6loopback
+	}
+	return net.JoinHostPort(loopback.String(), strconv.Itoa(tcp.Port))
+}
+
+// shellQuote quotes s for a POSIX shell, unless it needs no quotes.
+func shellQuote(s string) string {
+	safe := func(r rune) bool {
+		return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.:@%+=,", r))
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !safe(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/emulator"
+)
+
+var (
+	urlLine     = regexp.MustCompile(`^emulator listening on (http://127\.0\.0\.1:\d+)$`)
+	commandLine = regexp.MustCompile(`^  cssvpcep (connections .*)$`)
+)
+
+// serving is a serve command running as a subprocess.
+type serving struct {
+	cmd      *exec.Cmd
+	lines    chan string // stdout, line by line, closed at its end
+	url      string
+	commands [][]string // the connections commands it printed, without "cssvpcep"
+	stdout   []string
+	stderr   strings.Builder
+}
+
+// startServe runs the serve command with args and waits until it has printed its commands.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	s := &serving{cmd: exec.CommandContext(ctx, binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), lines: make(chan string)}
+	s.cmd.Env = []string{}
+	s.cmd.Stderr = &s.stderr
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(s.lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+	}()
+	for line := range s.lines {
+		s.stdout = append(s.stdout, line)
+		if m := urlLine.FindStringSubmatch(line); m != nil {
+			s.url = m[1]
+		}
+		if m := commandLine.FindStringSubmatch(line); m != nil {
+			s.commands = append(s.commands, strings.Fields(m[1]))
+		}
+		if strings.HasPrefix(line, "Stop with") {
+			return s
+		}
+	}
+	_ = s.cmd.Wait()
+	t.Fatalf("serve ended before it was ready:\n%s\n%s", strings.Join(s.stdout, "\n"), s.stderr.String())
+	return nil
+}
+
+// stop sends sig and waits for the command to end, returning the rest of its stdout.
+func (s *serving) stop(t *testing.T, sig os.Signal) (exitCode int, rest []string) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	for line := range s.lines {
+		rest = append(rest, line)
+	}
+	err := s.cmd.Wait()
+	checkNoSecrets(t, result{stdout: strings.Join(append(s.stdout, rest...), "\n"), stderr: s.stderr.String()})
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), rest
+		}
+		t.Fatal(err)
+	}
+	return 0, rest
+}
+
+func TestServe_signals(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			s := startServe(t, "--connections", "25", "--token", testToken, "--ak", testAK, "--sk", testSK, "--debug")
+			out := strings.Join(s.stdout, "\n")
+			for _, want := range []string{"token auth: on", "AK/SK auth: on", "synthetic cluster: synthetic-25 (25 connections) in project demo-project"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, testAK) {
+				t.Errorf("stdout shows the access key:\n%s", out)
+			}
+			wantClusters := []string{emulator.ClusterID2023, emulator.DefaultClusterID, "synthetic-25"}
+			if len(s.commands) != len(wantClusters) {
+				t.Fatalf("commands: %q", s.commands)
+			}
+			token := map[string]string{client.EnvAuthToken: testToken}
+			keys := map[string]string{client.EnvAccessKey: testAK, client.EnvSecretKey: testSK}
+			for i, args := range s.commands {
+				want := []string{"connections", "--endpoint", s.url, "--project-id", emulator.DefaultProjectID, "--cluster-id", wantClusters[i]}
+				if strings.Join(args[:len(want)], " ") != strings.Join(want, " ") {
+					t.Errorf("command %d: %q", i, args)
+				}
+				r := runBinary(t, token, append(args, "-o", "json")...)
+				wantCode(t, r, exitOK)
+				var list struct {
+					Connections []any `json:"connections"`
+					TotalCount  int   `json:"total_count"`
+				}
+				if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+					t.Fatal(err)
+				}
+				if len(list.Connections) != list.TotalCount {
+					t.Errorf("%s: %d of %d connections", wantClusters[i], len(list.Connections), list.TotalCount)
+				}
+				wantCode(t, runBinary(t, keys, args...), exitOK)
+			}
+			wantCode(t, runBinary(t, map[string]string{client.EnvAuthToken: "not-the-token"}, s.commands[0]...), exitFailure)
+
+			code, rest := s.stop(t, sig)
+			if code != 0 {
+				t.Errorf("exit status %d after %v; stderr:\n%s", code, sig, s.stderr.String())
+			}
+			if want := []string{"stopped (" + sigCause(sig) + ")"}; strings.Join(rest, "\n") != strings.Join(want, "\n") {
+				t.Errorf("after the signal, stdout: %q, want %q", rest, want)
+			}
+			for _, want := range []string{"emulator serving", "status=200", "status=401", "emulator stopped"} {
+				if !strings.Contains(s.stderr.String(), want) {
+					t.Errorf("the --debug log lacks %q:\n%s", want, s.stderr.String())
+				}
+			}
+		})
+	}
+}
+
+// sigCause is how signal.NotifyContext's context names the signal that ended it.
+func sigCause(sig os.Signal) string { return sig.String() + " signal received" }
+
+func TestServe_noAuthAndOptions(t *testing.T) {
+	t.Parallel()
+	seed := `{"clusters":[{"project_id":"p 1","cluster_id":"it's","connections":[{"id":"x","status":"rejected"}]}]}`
+	path := t.TempDir() + "/seed.json"
+	if err := os.WriteFile(path, []byte(seed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--seed", path, "--doc-quirks", "--latency", "1ms", "--fail-rate", "0")
+	out := strings.Join(s.stdout, "\n")
+	for _, want := range []string{"auth: off (any credentials, or none, are accepted)", "seed: " + path, "doc quirks: on", "latency: 1ms",
+		`  cssvpcep connections --endpoint ` + s.url + ` --project-id 'p 1' --cluster-id 'it'\''s'`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	r := runBinary(t, map[string]string{client.EnvAuthToken: "anything"}, "connections", "--endpoint", s.url, "--project-id", "p 1", "--cluster-id", "it's")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "x   rejected") {
+		t.Errorf("stdout: %s", r.stdout)
+	}
+	if code, _ := s.stop(t, os.Interrupt); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestServe_errors(t *testing.T) {
+	t.Parallel()
+	busy, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = busy.Close() })
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"access key alone", []string{"--ak", testAK}, exitUsage, []string{"cssvpcep serve: --ak is given but --sk is not: give both\n"}},
+		{"secret key alone", []string{"--sk", testSK}, exitUsage, []string{"--sk is given but --ak is not: give both"}},
+		{"fail rate", []string{"--fail-rate", "1.5"}, exitUsage, []string{`--fail-rate: "1.5" is not a number from 0 to 1`}},
+		{"fail rate NaN", []string{"--fail-rate", "NaN"}, exitUsage, []string{`--fail-rate: "NaN" is not a number from 0 to 1`}},
+		{"negative latency", []string{"--latency", "-1s"}, exitUsage, []string{"--latency: -1s is negative"}},
+		{"latency not a duration", []string{"--latency", "soon"}, exitUsage, []string{`--latency: "soon" is not a duration, such as 200ms or 1.5s`}},
+		{"too many connections", []string{"--connections", "100001"}, exitUsage, []string{"--connections: 100001 is out of range 0-100000"}},
+		{"bad address", []string{"--addr", "localhost"}, exitUsage, []string{`--addr: "localhost": missing port in address`}},
+		{"no seed file", []string{"--seed", "testdata/no-such-file.json"}, exitUsage, []string{"--seed: seed file: open testdata/no-such-file.json"}},
+		{"token with a space", []string{"--token", "a " + testToken}, exitUsage, []string{"--token: the token has a space or control character at byte 1"}},
+		{"an argument", []string{"now"}, exitUsage, []string{`unexpected argument "now"`}},
+		{"address in use", []string{"--addr", busy.Addr().String()}, exitFailure, []string{"cssvpcep serve: --addr: listen tcp " + busy.Addr().String()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runBinary(t, nil, append([]string{"serve"}, tc.args...)...)
+			wantCode(t, r, tc.code)
+			for _, want := range tc.want {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestReachable(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "127.0.0.1:8080",
+		"0.0.0.0:8080":   "127.0.0.1:8080",
+		"[::]:8080":      "[::1]:8080",
+		"[::1]:8080":     "[::1]:8080",
+	} {
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reachable(tcp); got != want {
+			t.Errorf("reachable(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}
+
+// In-process, serve stops when its context ends and leaves no goroutine behind (TestMain
+// checks).
+func TestServe_inProcess(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--connections", "3"}, nil, pw, &stderr, lookup(nil))
+		_ = pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	url := ""
+	for sc.Scan() {
+		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+		if strings.HasPrefix(sc.Text(), "Stop with") {
+			break
+		}
+	}
+	if url == "" {
+		t.Fatalf("no URL; stderr: %s", stderr.String())
+	}
+	r := runInProcess(t, map[string]string{client.EnvAuthToken: "any"},
+		"connections", "--endpoint", url, "--project-id", emulator.DefaultProjectID, "--cluster-id", "synthetic-3", "--all")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "3 of 3 connections") {
+		t.Errorf("stdout: %s", r.stdout)
+	}
+
+	cancel()
+	var rest []string
+	for sc.Scan() {
+		rest = append(rest, sc.Text())
+	}
+	if code := <-done; code != exitOK || strings.Join(rest, "\n") != "stopped (context canceled)" {
+		t.Errorf("exit status %d, then stdout %q; stderr: %s", code, rest, stderr.String())
+	}
+}
