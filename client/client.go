@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -30,14 +29,15 @@ type Client struct {
 
 // New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion), a
 // project ID (WithProjectID) and exactly one kind of credentials (WithToken or WithAccessKey);
-// everything else has a default. The error names every option that is wrong or missing.
+// everything else has a default. The error holds a *ConfigError for every option that is
+// wrong or, when none is, for everything missing (see ConfigError).
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
-	if err := cfg.apply(opts); err != nil {
-		return nil, err
+	if errs := cfg.apply(opts); len(errs) > 0 {
+		return nil, joinErrors(errs)
 	}
-	if err := cfg.check(); err != nil {
-		return nil, err
+	if errs := cfg.check(); len(errs) > 0 {
+		return nil, joinErrors(errs)
 	}
 	c := &Client{cfg: cfg}
 	hc := cfg.httpClient
@@ -153,6 +153,8 @@ func (c *config) auth() string {
 	return "none"
 }
 
-// errNilContext is returned by calls given a nil context, which the generated client would
+// nilContext is the error of a call given a nil context, which the generated client would
 // panic on.
-var errNilContext = errors.New("nil context")
+func nilContext(fn string) error {
+	return &ArgumentError{Func: fn, Name: "ctx", Reason: "is nil"}
+}

@@ -38,6 +38,8 @@ func TestNew_optionErrors(t *testing.T) {
 		{"endpoint empty query", WithEndpoint("https://css.example/?"), "client: WithEndpoint: the URL has a query"},
 		{"endpoint fragment", WithEndpoint("https://css.example/#x"), "client: WithEndpoint: the URL has a fragment"},
 		{"endpoint dot segment", WithEndpoint("https://css.example/a/../b"), "client: WithEndpoint: the path \"/a/../b\" has a dot segment"},
+		{"endpoint white space", WithEndpoint("https://css.example/a b"), "client: WithEndpoint: the URL contains white space"},
+		{"endpoint line break", WithEndpoint("https://css.example\n"), "client: WithEndpoint: the URL contains white space"},
 		{"region case", WithRegion("EU-DE"), `client: WithRegion: region "EU-DE" does not match`},
 		{"region shape", WithRegion("eude"), `client: WithRegion: region "eude" does not match`},
 		{"region host injection", WithRegion("eu-de.evil.example/x"), "client: WithRegion: region"},
@@ -71,6 +73,12 @@ func TestNew_optionErrors(t *testing.T) {
 			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "X-Evil") {
 				t.Errorf("the error quotes a secret: %q", err)
 			}
+			option, _, _ := strings.Cut(strings.TrimPrefix(tt.want, "client: "), ":")
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Option != option || ce.Variable != "" || err.Error() != ce.Error() ||
+				"client: "+option+": "+ce.Err.Error() != err.Error() {
+				t.Errorf("errors.As found %#v in %q, want a *ConfigError of %s", ce, err, option)
+			}
 		})
 	}
 }
@@ -94,6 +102,35 @@ func TestNew_missingAndConflicting(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("%s: New = %v, want an error with %q", tt.name, err, w)
 			}
+		}
+		if n := len(configErrors(t, err)); n != len(tt.want) {
+			t.Errorf("%s: %d *ConfigErrors, want %d", tt.name, n, len(tt.want))
+		}
+	}
+	_, err := New()
+	for _, sentinel := range []error{ErrNoEndpoint, ErrNoProjectID, ErrNoCredentials} {
+		if !errors.Is(err, sentinel) {
+			t.Errorf("errors.Is(New(), %v) = false", sentinel)
+		}
+	}
+	if _, err := New(required...); err != nil {
+		t.Errorf("New(required...) = %v", err)
+	}
+}
+
+// A *ConfigError made by hand prints sensibly too.
+func TestConfigError_Error(t *testing.T) {
+	for _, tt := range []struct {
+		err  *ConfigError
+		want string
+	}{
+		{&ConfigError{Option: "WithX", Err: errors.New("bad")}, "client: WithX: bad"},
+		{&ConfigError{Option: "WithX", Variable: "X", Err: errors.New("bad")}, "client: NewFromEnv: X: bad"},
+		{&ConfigError{Err: errors.New("bad")}, "client: bad"},
+		{&ConfigError{Option: "WithX"}, "client: WithX: <nil>"},
+	} {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("%#v.Error() = %q, want %q", tt.err, got, tt.want)
 		}
 	}
 }

@@ -40,10 +40,12 @@ func (o *ListOptions) params() (*api.ShowVpcepConnectionParams, error) {
 		return nil, nil
 	}
 	if o.Offset < 0 || o.Offset > MaxOffset {
-		return nil, fmt.Errorf("client: ListOptions.Offset: %d is out of the documented range 0-%d", o.Offset, MaxOffset)
+		return nil, &ArgumentError{Func: "ListConnections", Name: "ListOptions.Offset",
+			Reason: fmt.Sprintf("is %d, out of the documented range 0-%d", o.Offset, MaxOffset)}
 	}
 	if o.Limit < 0 || o.Limit > MaxPageSize {
-		return nil, fmt.Errorf("client: ListOptions.Limit: %d is out of the documented range 1-%d (0 for the server's default)", o.Limit, MaxPageSize)
+		return nil, &ArgumentError{Func: "ListConnections", Name: "ListOptions.Limit",
+			Reason: fmt.Sprintf("is %d, out of the documented range 1-%d (0 for the server's default)", o.Limit, MaxPageSize)}
 	}
 	p := new(api.ShowVpcepConnectionParams)
 	if o.Offset > 0 {
@@ -152,19 +154,20 @@ type Permission struct {
 // API operation ShowVpcepConnection (GET /v1.0/{project_id}/clusters/{cluster_id}/
 // vpcepservice/connections). opts may be nil for the server's default page.
 //
-// clusterID and opts are checked before any request: an empty ID, one containing "/", "\", "?"
-// or "#", "." or "..", a control character, invalid UTF-8, leading or trailing white space or
-// more than MaxIDLength bytes is refused with an error naming clusterID, and so is an offset
-// or limit out of the documented range. Everything else is escaped so that the server receives
-// exactly clusterID as the cluster_id path segment.
+// clusterID and opts are checked before any request: a clusterID that CheckID refuses (an empty
+// ID, one containing "/", "\", "?" or "#", "." or "..", a control character, invalid UTF-8,
+// leading or trailing white space or more than MaxIDLength bytes), an offset or limit out of
+// the documented range and a nil ctx fail with an *ArgumentError naming the argument.
+// Everything else is escaped so that the server receives exactly clusterID as the cluster_id
+// path segment.
 //
 // Failed attempts are retried as the retry policy and WithRetry say. ctx bounds the whole call,
 // waits between attempts included.
 func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *ListOptions) (*Page, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("client: ListConnections: %w", errNilContext)
+		return nil, nilContext("ListConnections")
 	}
-	if err := checkID("ListConnections", "clusterID", clusterID); err != nil {
+	if err := checkArgID("ListConnections", "clusterID", clusterID); err != nil {
 		return nil, err
 	}
 	params, err := opts.params()

@@ -195,12 +195,13 @@ func TestClient_ListConnections_sendsQuery(t *testing.T) {
 func TestClient_ListConnections_rejectsOptionsOutOfRange(t *testing.T) {
 	tests := []struct {
 		opts ListOptions
+		name string
 		want string
 	}{
-		{ListOptions{Offset: -1}, "client: ListOptions.Offset: -1 is out of the documented range 0-1000"},
-		{ListOptions{Offset: 1001}, "client: ListOptions.Offset: 1001 is out of the documented range 0-1000"},
-		{ListOptions{Limit: -1}, "client: ListOptions.Limit: -1 is out of the documented range 1-1000"},
-		{ListOptions{Limit: 1001}, "client: ListOptions.Limit: 1001 is out of the documented range 1-1000"},
+		{ListOptions{Offset: -1}, "ListOptions.Offset", "client: ListConnections: ListOptions.Offset is -1, out of the documented range 0-1000"},
+		{ListOptions{Offset: 1001}, "ListOptions.Offset", "client: ListConnections: ListOptions.Offset is 1001, out of the documented range 0-1000"},
+		{ListOptions{Limit: -1}, "ListOptions.Limit", "client: ListConnections: ListOptions.Limit is -1, out of the documented range 1-1000"},
+		{ListOptions{Limit: 1001}, "ListOptions.Limit", "client: ListConnections: ListOptions.Limit is 1001, out of the documented range 1-1000"},
 	}
 	f := setup(t)
 	hits := f.handle(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, pageOf(0)) })
@@ -208,6 +209,10 @@ func TestClient_ListConnections_rejectsOptionsOutOfRange(t *testing.T) {
 		_, err := f.client.ListConnections(context.Background(), testCluster, &tt.opts)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("ListConnections(%+v) = %v, want an error starting %q", tt.opts, err, tt.want)
+		}
+		var ae *ArgumentError
+		if !errors.As(err, &ae) || ae.Func != "ListConnections" || ae.Name != tt.name {
+			t.Errorf("ListConnections(%+v): errors.As found %+v, want an *ArgumentError named %s", tt.opts, ae, tt.name)
 		}
 	}
 	if hits.Load() != 0 {
@@ -218,8 +223,20 @@ func TestClient_ListConnections_rejectsOptionsOutOfRange(t *testing.T) {
 func TestClient_ListConnections_nilContext(t *testing.T) {
 	f := setup(t)
 	//nolint:staticcheck // a nil context is what is tested
-	if _, err := f.client.ListConnections(nil, testCluster, nil); err == nil {
-		t.Error("ListConnections(nil ctx) succeeded")
+	_, err := f.client.ListConnections(nil, testCluster, nil)
+	var ae *ArgumentError
+	if !errors.As(err, &ae) || ae.Name != "ctx" || err.Error() != "client: ListConnections: ctx is nil" {
+		t.Errorf("ListConnections(nil ctx) = %v, want an *ArgumentError naming ctx", err)
+	}
+	for _, err := range f.client.AllPages(nil, testCluster) { //nolint:staticcheck // a nil context is what is tested
+		if !errors.As(err, &ae) || err.Error() != "client: AllPages: ctx is nil" {
+			t.Errorf("AllPages(nil ctx) yielded %v", err)
+		}
+	}
+	for _, err := range f.client.AllConnections(nil, testCluster) { //nolint:staticcheck // a nil context is what is tested
+		if !errors.As(err, &ae) || err.Error() != "client: AllConnections: ctx is nil" {
+			t.Errorf("AllConnections(nil ctx) yielded %v", err)
+		}
 	}
 }
 

@@ -8,7 +8,8 @@
 // optional run-time contract validation (package contract).
 //
 // Build a client with New and functional options, or with NewFromEnv from the conventional
-// OS_* environment variables. A token:
+// OS_* environment variables (NewFromEnvFunc for an environment of one's own, such as a
+// command's). A token:
 //
 //	c, err := client.New(
 //		client.WithRegion("eu-de"),            // https://css.eu-de.otc.t-systems.com
@@ -24,9 +25,12 @@
 //		client.WithAccessKey(ak, sk),
 //	)
 //
-// One page, or every connection:
+// One page, every page (each with total_count, the switch, the service name and the
+// permissions), or every connection:
 //
 //	page, err := c.ListConnections(ctx, clusterID, &client.ListOptions{Limit: 100})
+//
+//	for page, err := range c.AllPages(ctx, clusterID) { ... }
 //
 //	for conn, err := range c.AllConnections(ctx, clusterID) {
 //		if err != nil {
@@ -46,7 +50,10 @@
 //	}
 //
 // A response that breaks the spec, or does not decode, is a *ResponseError; a body larger than
-// the limit (WithMaxResponseSize) is ErrResponseTooLarge.
+// the limit (WithMaxResponseSize) is ErrResponseTooLarge. An argument refused before any
+// request (a cluster ID that CheckID refuses, ListOptions out of range) is an *ArgumentError,
+// and a wrong, missing or contradictory option or environment variable given to New,
+// NewFromEnv or NewFromEnvFunc is a *ConfigError naming it.
 //
 // Secrets never leave the client except in the request headers they belong in: the token and
 // the secret key print as "[REDACTED]" in every fmt verb, in log/slog and in encoding/json;

@@ -19,93 +19,110 @@ const (
 	EnvEndpoint  = "CSS_ENDPOINT"   // endpoint URL (WithEndpoint); takes precedence over OS_REGION_NAME
 )
 
-// NewFromEnv returns a Client configured from the environment and opts. The environment gives
-// what opts do not: the endpoint (CSS_ENDPOINT, else the region OS_REGION_NAME), the project ID
-// (OS_PROJECT_ID) and the credentials (OS_AUTH_TOKEN, or OS_ACCESS_KEY with OS_SECRET_KEY). An
-// option always wins over the environment: with WithRegion, CSS_ENDPOINT is not read; with
-// WithToken or WithAccessKey, no credential variable is. A variable set to the empty string
-// counts as unset.
+// NewFromEnv returns a Client configured from the process environment (os.LookupEnv) and opts.
+// The environment gives what opts do not: the endpoint (CSS_ENDPOINT, else the region
+// OS_REGION_NAME), the project ID (OS_PROJECT_ID) and the credentials (OS_AUTH_TOKEN, or
+// OS_ACCESS_KEY with OS_SECRET_KEY). An option always wins over the environment, even when
+// its value is wrong (the error then names the option): with WithEndpoint or WithRegion,
+// neither CSS_ENDPOINT nor OS_REGION_NAME is read; with WithProjectID, OS_PROJECT_ID is not;
+// with WithToken or WithAccessKey, no credential variable is. A variable set to the empty
+// string counts as unset.
 //
-// The error names every variable that is missing, incomplete (an access key without its secret
-// key, or the reverse), contradictory (a token and an access key both) or wrong.
+// The error holds a *ConfigError for every variable that is missing, incomplete (an access key
+// without its secret key, or the reverse), contradictory (a token and an access key both) or
+// wrong, and for every option that is wrong (see ConfigError).
 func NewFromEnv(opts ...Option) (*Client, error) {
-	return newFromEnv(os.LookupEnv, opts)
+	return NewFromEnvFunc(os.LookupEnv, opts...)
 }
 
-// newFromEnv is NewFromEnv reading variables through lookup, for tests.
-func newFromEnv(lookup func(string) (string, bool), opts []Option) (*Client, error) {
+// NewFromEnvFunc is NewFromEnv reading the variables through lookup, which has the signature of
+// os.LookupEnv, instead of the process environment: for a command that is given its
+// environment (and its flags, as opts, which win over the variables), or for tests.
+func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client, error) {
+	if lookup == nil {
+		return nil, &ArgumentError{Func: "NewFromEnvFunc", Name: "lookup", Reason: "is nil"}
+	}
 	get := func(name string) string {
 		v, _ := lookup(name)
 		return v
 	}
-	// Apply opts to a scratch configuration to learn what they set; their errors, if any,
-	// come from New below, or with the environment's.
-	given := defaultConfig()
-	optErr := given.apply(opts)
+	// Apply opts to a scratch configuration to learn what they give, a wrong value included;
+	// their errors come from New below, or with the environment's.
+	fromOpts := defaultConfig()
+	optErrs := fromOpts.apply(opts)
 
 	var env []Option
 	var errs []error
 	set := func(f func(*config)) { env = append(env, func(c *config) error { f(c); return nil }) }
+	bad := func(option, variable string, err error) {
+		errs = append(errs, &ConfigError{Option: option, Variable: variable, Err: err, env: true})
+	}
 
-	if given.endpoint == nil {
+	if fromOpts.given&settingEndpoint == 0 {
 		var u, region = get(EnvEndpoint), get(EnvRegion)
 		switch {
 		case u != "":
-			if ep, err := parseEndpoint("NewFromEnv: "+EnvEndpoint, u); err != nil {
-				errs = append(errs, err)
+			if ep, err := parseEndpoint(u); err != nil {
+				bad("WithEndpoint", EnvEndpoint, err)
 			} else {
 				set(func(c *config) { c.endpoint, c.region = ep, "" })
 			}
 		case region != "":
-			if ep, err := regionEndpoint("NewFromEnv: "+EnvRegion, region); err != nil {
-				errs = append(errs, err)
+			if ep, err := regionEndpoint(region); err != nil {
+				bad("WithRegion", EnvRegion, err)
 			} else {
 				set(func(c *config) { c.endpoint, c.region = ep, region })
 			}
 		default:
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: no endpoint: set %s or %s, or use WithEndpoint or WithRegion", EnvEndpoint, EnvRegion))
+			bad("", "", fmt.Errorf("%w: set %s or %s, or use WithEndpoint or WithRegion", ErrNoEndpoint, EnvEndpoint, EnvRegion))
 		}
 	}
 
-	if given.projectID == "" {
+	if fromOpts.given&settingProjectID == 0 {
 		p := get(EnvProjectID)
-		if p == "" {
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: no project ID: set %s, or use WithProjectID", EnvProjectID))
-		} else if err := checkID("NewFromEnv", EnvProjectID, p); err != nil {
-			errs = append(errs, err)
-		} else {
+		switch reason := idProblem(p); {
+		case p == "":
+			bad("", "", fmt.Errorf("%w: set %s, or use WithProjectID", ErrNoProjectID, EnvProjectID))
+		case reason != "":
+			bad("WithProjectID", EnvProjectID, fmt.Errorf("project ID %s", reason))
+		default:
 			set(func(c *config) { c.projectID = p })
 		}
 	}
 
-	if !given.hasToken && !given.hasKeys {
+	if fromOpts.given&settingCredentials == 0 {
 		token, ak, sk := get(EnvAuthToken), get(EnvAccessKey), get(EnvSecretKey)
 		switch {
 		case token != "" && (ak != "" || sk != ""):
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: both %s and %s/%s are set: unset one kind of credentials", EnvAuthToken, EnvAccessKey, EnvSecretKey))
+			bad("", "", fmt.Errorf("both %s and %s/%s are set: unset one kind of credentials", EnvAuthToken, EnvAccessKey, EnvSecretKey))
 		case token != "":
-			if err := checkHeaderText("NewFromEnv", EnvAuthToken, token); err != nil {
-				errs = append(errs, err)
+			if reason := headerTextProblem("the token", token); reason != "" {
+				bad("WithToken", EnvAuthToken, errors.New(reason))
 			} else {
 				set(func(c *config) { c.token, c.hasToken = newSecret(token), true })
 			}
 		case ak != "" && sk != "":
 			if creds, err := signer.NewCredentials(ak, sk); err != nil {
-				errs = append(errs, fmt.Errorf("client: NewFromEnv: %s/%s: %w", EnvAccessKey, EnvSecretKey, err))
+				// A placeholder secret key tells which of the two is at fault.
+				variable := EnvSecretKey
+				if _, akErr := signer.NewCredentials(ak, "x"); akErr != nil {
+					variable = EnvAccessKey
+				}
+				bad("WithAccessKey", variable, err)
 			} else {
 				set(func(c *config) { c.keys, c.hasKeys = creds, true })
 			}
 		case ak != "":
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: %s is set but %s is not", EnvAccessKey, EnvSecretKey))
+			bad("", "", fmt.Errorf("%s is set but %s is not", EnvAccessKey, EnvSecretKey))
 		case sk != "":
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: %s is set but %s is not", EnvSecretKey, EnvAccessKey))
+			bad("", "", fmt.Errorf("%s is set but %s is not", EnvSecretKey, EnvAccessKey))
 		default:
-			errs = append(errs, fmt.Errorf("client: NewFromEnv: no credentials: set %s, or %s and %s, or use WithToken or WithAccessKey", EnvAuthToken, EnvAccessKey, EnvSecretKey))
+			bad("", "", fmt.Errorf("%w: set %s, or %s and %s, or use WithToken or WithAccessKey", ErrNoCredentials, EnvAuthToken, EnvAccessKey, EnvSecretKey))
 		}
 	}
 
 	if len(errs) > 0 {
-		return nil, errors.Join(append(errs, optErr)...)
+		return nil, joinErrors(append(errs, optErrs...))
 	}
 	return New(append(env, opts...)...)
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -211,22 +212,49 @@ var (
 	// htmlBlocks are parts of an HTML page whose text is not meant to be read.
 	htmlBlocks = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->`)
 	htmlTags   = regexp.MustCompile(`(?s)<[^>]*>`)
+	htmlTitle  = regexp.MustCompile(`(?is)<title\b[^>]*>(.*?)</title\s*>`)
 )
 
 // excerpt turns the start of a body that is not a CSS error body into a short line of text:
 // tags, scripts and styles removed, entities decoded, control characters and runs of white
-// space made single spaces, at most maxExcerptLen bytes.
+// space made single spaces, at most maxExcerptLen bytes. An HTML page's title comes first,
+// and its exact repeats in the text (a proxy's h1, typically) are dropped, so that nginx's
+// 502 page reads "502 Bad Gateway nginx/1.25.3".
 func excerpt(body []byte) string {
 	if len(body) > errorBodyLimit {
 		body = body[:errorBodyLimit]
 	}
 	s := string(body)
-	if strings.Contains(s, "<") {
-		s = htmlBlocks.ReplaceAllString(s, " ")
-		s = htmlTags.ReplaceAllString(s, " ")
-		s = html.UnescapeString(s)
+	if !strings.Contains(s, "<") {
+		return sanitize(s, maxExcerptLen)
 	}
-	return sanitize(s, maxExcerptLen)
+	s = htmlBlocks.ReplaceAllString(s, " ")
+	title := ""
+	if m := htmlTitle.FindStringSubmatchIndex(s); m != nil {
+		title = sanitize(htmlText(s[m[2]:m[3]]), maxExcerptLen)
+		s = s[:m[0]] + " " + s[m[1]:]
+	}
+	text := htmlText(s)
+	if title == "" {
+		return sanitize(text, maxExcerptLen)
+	}
+	words, titleWords := strings.Fields(text), strings.Fields(title)
+	kept := []string{title}
+	for i := 0; i < len(words); {
+		if n := len(titleWords); i+n <= len(words) && slices.Equal(words[i:i+n], titleWords) {
+			i += n
+			continue
+		}
+		kept = append(kept, words[i])
+		i++
+	}
+	return sanitize(strings.Join(kept, " "), maxExcerptLen)
+}
+
+// htmlText is the text of a piece of HTML without scripts and styles: tags removed, entities
+// decoded, sanitized (without a length bound beyond the body's).
+func htmlText(s string) string {
+	return sanitize(html.UnescapeString(htmlTags.ReplaceAllString(s, " ")), errorBodyLimit)
 }
 
 // sanitize makes s one line of printable text of at most max bytes (plus a "…" marking a

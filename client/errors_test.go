@@ -94,7 +94,7 @@ func TestClient_ListConnections_htmlBadGateway(t *testing.T) {
 		t.Errorf("%d requests, want 2: a 502 is retried, HTML or not", hits.Load())
 	}
 	msg := apiErr.Message
-	if !strings.HasPrefix(msg, "502 Bad Gateway 502 Bad Gateway nginx & friends padding text") {
+	if !strings.HasPrefix(msg, "502 Bad Gateway nginx & friends padding text") {
 		t.Errorf("Message = %q", msg)
 	}
 	if strings.ContainsAny(msg, "<>\r\n\t") || strings.Contains(msg, "secret") || strings.Contains(msg, "color") || strings.Contains(msg, "comment") {
@@ -121,6 +121,15 @@ func TestNewAPIError_bodies(t *testing.T) {
 		{"JSON string", `"x"`, "", `"x"`, ""},
 		{"invalid UTF-8", "bad \xff\xfe bytes", "", "bad bytes", ""},
 		{"long message", `{"errCode":"C","externalMessage":"` + strings.Repeat("é", 1000) + `"}`, "C", strings.Repeat("é", maxMessageLen/2) + "…", ""},
+		{"nginx's 502", "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n",
+			"", "502 Bad Gateway nginx/1.25.3", ""},
+		{"title only", "<html><head><title>Service &amp; Unavailable</title></head><body></body></html>", "", "Service & Unavailable", ""},
+		{"repeats of the title anywhere", "<title>Oops</title><p>Oops</p><p>the Oopsie server says Oops</p>", "", "Oops the Oopsie server says", ""},
+		{"a title of several words is dropped only whole", "<title>Bad Gateway</title><h1>Bad</h1><p>Bad Gateway again</p>", "", "Bad Gateway Bad again", ""},
+		{"empty title", "<html><title> </title><h1>Down</h1></html>", "", "Down", ""},
+		{"title with tags and a script", "<title>A <b>B</b></title><script>var t = 'A B';</script><h1>A B</h1> C", "", "A B C", ""},
+		{"no title", "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>", "", "502 Bad Gateway nginx", ""},
+		{"long title", "<title>" + strings.Repeat("t ", 300) + "</title><p>text</p>", "", strings.TrimSpace(strings.Repeat("t ", maxExcerptLen/2)) + "…", ""},
 	}
 	for _, tt := range tests {
 		resp := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}
@@ -166,8 +175,8 @@ func TestErrorHelpers(t *testing.T) {
 	if IsRetryable(nil) || !IsRetryable(wrap(503)) || IsRetryable(wrap(400)) {
 		t.Error("IsRetryable")
 	}
-	pe := &pageError{offset: 1000, err: wrap(404)}
+	pe := &pageError{fn: "AllPages", offset: 1000, err: wrap(404)}
 	if !IsNotFound(pe) {
-		t.Error("IsNotFound does not see through AllConnections' error")
+		t.Error("IsNotFound does not see through AllPages' error")
 	}
 }

@@ -153,6 +153,86 @@ func ExampleClient_AllConnections() {
 	// 1234 connections, the last conn-1233
 }
 
+func ExampleClient_AllPages() {
+	server := fakeCSS(1234) // two pages of at most 1000
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID("my-project"),
+		client.WithToken("my-token"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Every connection, and the rest of the response (total_count, the switch, the service
+	// name, the permissions) from the first page, with no request more than the pages.
+	var first *client.Page
+	var conns []client.Connection
+	for page, err := range c.AllPages(context.Background(), "my-cluster") {
+		if err != nil {
+			log.Fatal(err) // nothing of a listing that failed is used
+		}
+		if first == nil {
+			first = page
+		}
+		fmt.Println("a page of", len(page.Connections))
+		conns = append(conns, page.Connections...)
+	}
+	fmt.Printf("%d of %d connections, VPC endpoint enabled: %v\n", len(conns), first.TotalCount, first.UpdateSwitch)
+	// Output:
+	// a page of 1000
+	// a page of 234
+	// 1234 of 1234 connections, VPC endpoint enabled: true
+}
+
+func ExampleArgumentError() {
+	server := fakeCSS(1)
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID("my-project"),
+		client.WithToken("my-token"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Refused before any request: a caller's mistake, not a failed call.
+	_, err = c.ListConnections(context.Background(), "my-cluster/../other", nil)
+	var argErr *client.ArgumentError
+	if errors.As(err, &argErr) {
+		fmt.Println(argErr.Name, argErr.Reason)
+	}
+	// Output:
+	// clusterID "my-cluster/../other" contains '/', which is not allowed in an ID
+}
+
+func ExampleNewFromEnvFunc() {
+	// An environment of its own, such as a command's; the option wins over OS_REGION_NAME.
+	env := map[string]string{
+		"OS_REGION_NAME": "eu-nl",
+		"OS_PROJECT_ID":  "my-project",
+		"OS_ACCESS_KEY":  "MYACCESSKEY",
+	}
+	lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+
+	_, err := client.NewFromEnvFunc(lookup, client.WithRegion("EU-DE"))
+	fmt.Println(err)
+	fmt.Println()
+
+	// One *client.ConfigError per problem, naming the option or the variable.
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			var ce *client.ConfigError
+			if errors.As(e, &ce) {
+				fmt.Printf("option %q, variable %q: %v\n", ce.Option, ce.Variable, ce.Err)
+			}
+		}
+	}
+	// Output:
+	// client: NewFromEnv: OS_ACCESS_KEY is set but OS_SECRET_KEY is not
+	// client: WithRegion: region "EU-DE" does not match ^[a-z]{2,}(-[a-z0-9]+)+$ (such as eu-de)
+	//
+	// option "", variable "": OS_ACCESS_KEY is set but OS_SECRET_KEY is not
+	// option "WithRegion", variable "": region "EU-DE" does not match ^[a-z]{2,}(-[a-z0-9]+)+$ (such as eu-de)
+}
+
 func ExampleAPIError() {
 	server := fakeCSS(1)
 	defer server.Close()

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/signer"
@@ -29,9 +30,90 @@ const (
 	DefaultMaxResponseSize int64 = 16 << 20
 )
 
-// Option configures New and NewFromEnv. Each option checks its argument, so that New fails
-// with an error naming the option rather than a call failing later.
+// Option configures New, NewFromEnv and NewFromEnvFunc. Each option checks its argument, so
+// that New fails with a *ConfigError naming the option rather than a call failing later.
 type Option func(*config) error
+
+// ConfigError is one problem with the configuration of New, NewFromEnv or NewFromEnvFunc: an
+// option given a wrong value, an environment variable holding one, or something required that
+// nothing gives. Those functions return a *ConfigError for a single problem and errors.Join of
+// them for several (one level: its Unwrap() []error lists every *ConfigError), so that all
+// problems are reported at once; errors.As finds the first.
+//
+// Something missing wraps ErrNoEndpoint, ErrNoProjectID or ErrNoCredentials (errors.Is).
+type ConfigError struct {
+	// Option is the option given a wrong value, such as "WithEndpoint", or, for a variable
+	// holding one, the option it stands in for (WithEndpoint for CSS_ENDPOINT, WithRegion for
+	// OS_REGION_NAME, WithProjectID for OS_PROJECT_ID, WithToken for OS_AUTH_TOKEN,
+	// WithAccessKey for OS_ACCESS_KEY and OS_SECRET_KEY). Empty when no one value is wrong:
+	// something missing, an access key without its secret key (or the reverse), two kinds of
+	// credentials.
+	Option string
+	// Variable is the environment variable holding the wrong value, such as "OS_ACCESS_KEY";
+	// empty when an option gave it, and when no one value is wrong.
+	Variable string
+	// Err says what is wrong. It names neither Option nor Variable ("the URL has no host",
+	// `region "EU" does not match ...`), except when no one value is wrong, for it then names
+	// the options or variables involved ("OS_ACCESS_KEY is set but OS_SECRET_KEY is not"). It
+	// never quotes a credential.
+	Err error
+
+	// env marks a problem of the environment, for Error.
+	env bool
+}
+
+// Error returns "client: <Option>: <Err>" for a wrong option, "client: NewFromEnv:
+// <Variable>: <Err>" for a wrong variable, and "client: [NewFromEnv: ]<Err>" for the rest.
+func (e *ConfigError) Error() string {
+	s := "client: "
+	if e.env || e.Variable != "" {
+		s += "NewFromEnv: "
+	}
+	switch {
+	case e.Variable != "":
+		s += e.Variable + ": "
+	case e.Option != "" && !e.env:
+		s += e.Option + ": "
+	}
+	if e.Err == nil {
+		return s + "<nil>"
+	}
+	return s + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// The missing settings. A *ConfigError wraps each (errors.Is finds it), its message adding
+// the package's prefix and what would give the setting.
+var (
+	// ErrNoEndpoint means that neither WithEndpoint nor WithRegion (nor, for NewFromEnv,
+	// CSS_ENDPOINT or OS_REGION_NAME) gives the endpoint.
+	ErrNoEndpoint = errors.New("no endpoint")
+	// ErrNoProjectID means that neither WithProjectID (nor, for NewFromEnv, OS_PROJECT_ID)
+	// gives the project ID.
+	ErrNoProjectID = errors.New("no project ID")
+	// ErrNoCredentials means that neither WithToken nor WithAccessKey (nor, for NewFromEnv,
+	// OS_AUTH_TOKEN or OS_ACCESS_KEY with OS_SECRET_KEY) gives credentials.
+	ErrNoCredentials = errors.New("no credentials")
+)
+
+// optionError is the *ConfigError of option given a wrong value.
+func optionError(option, format string, args ...any) *ConfigError {
+	return &ConfigError{Option: option, Err: fmt.Errorf(format, args...)}
+}
+
+// joinErrors returns nil for no error, the error itself for one, and errors.Join for more:
+// a *ConfigError for a single problem, a flat list for several.
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errors.Join(errs...)
+}
 
 // config is what the options set. It is never modified after New returns.
 type config struct {
@@ -58,7 +140,20 @@ type config struct {
 	validation      ValidationMode
 	report          func(*contract.ValidationError)
 	now             func() time.Time // the signing clock
+
+	// given records the settings an option was given for, even a wrong value, so that
+	// NewFromEnvFunc reads no variable for them.
+	given setting
 }
+
+// setting is a bit set of the settings the environment can give.
+type setting uint8
+
+const (
+	settingEndpoint setting = 1 << iota
+	settingProjectID
+	settingCredentials
+)
 
 func defaultConfig() *config {
 	return &config{
@@ -76,7 +171,7 @@ func defaultConfig() *config {
 }
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once.
-func (c *config) apply(opts []Option) error {
+func (c *config) apply(opts []Option) []error {
 	var errs []error
 	for _, opt := range opts {
 		if opt == nil {
@@ -86,25 +181,25 @@ func (c *config) apply(opts []Option) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // check reports what New needs and no option gave, and contradictions between options.
-func (c *config) check() error {
+func (c *config) check() []error {
 	var errs []error
 	if c.endpoint == nil {
-		errs = append(errs, errors.New("client: no endpoint: use WithEndpoint or WithRegion"))
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithEndpoint or WithRegion", ErrNoEndpoint)})
 	}
 	if c.projectID == "" {
-		errs = append(errs, errors.New("client: no project ID: use WithProjectID"))
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithProjectID", ErrNoProjectID)})
 	}
 	switch {
 	case c.hasToken && c.hasKeys:
-		errs = append(errs, errors.New("client: both WithToken and WithAccessKey are given: use one"))
+		errs = append(errs, &ConfigError{Err: errors.New("both WithToken and WithAccessKey are given: use one")})
 	case !c.hasToken && !c.hasKeys:
-		errs = append(errs, errors.New("client: no credentials: use WithToken or WithAccessKey"))
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithToken or WithAccessKey", ErrNoCredentials)})
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // WithEndpoint sets the URL of the CSS endpoint, such as https://css.eu-de.otc.t-systems.com,
@@ -115,9 +210,10 @@ func (c *config) check() error {
 // WithEndpoint and WithRegion wins.
 func WithEndpoint(rawURL string) Option {
 	return func(c *config) error {
-		u, err := parseEndpoint("WithEndpoint", rawURL)
+		c.given |= settingEndpoint
+		u, err := parseEndpoint(rawURL)
 		if err != nil {
-			return err
+			return &ConfigError{Option: "WithEndpoint", Err: err}
 		}
 		c.endpoint, c.region = u, ""
 		return nil
@@ -134,9 +230,10 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 // WithEndpoint and WithRegion wins.
 func WithRegion(region string) Option {
 	return func(c *config) error {
-		u, err := regionEndpoint("WithRegion", region)
+		c.given |= settingEndpoint
+		u, err := regionEndpoint(region)
 		if err != nil {
-			return err
+			return &ConfigError{Option: "WithRegion", Err: err}
 		}
 		c.endpoint, c.region = u, region
 		return nil
@@ -144,11 +241,12 @@ func WithRegion(region string) Option {
 }
 
 // WithProjectID sets the project ID, the {project_id} of every request. It is checked like a
-// cluster ID (see Client.ListConnections).
+// cluster ID (see CheckID).
 func WithProjectID(projectID string) Option {
 	return func(c *config) error {
-		if err := checkID("WithProjectID", "project ID", projectID); err != nil {
-			return err
+		c.given |= settingProjectID
+		if reason := idProblem(projectID); reason != "" {
+			return optionError("WithProjectID", "project ID %s", reason)
 		}
 		c.projectID = projectID
 		return nil
@@ -168,8 +266,9 @@ func WithProjectIDHeader() Option {
 // given together with WithAccessKey.
 func WithToken(token string) Option {
 	return func(c *config) error {
-		if err := checkHeaderText("WithToken", "the token", token); err != nil {
-			return err
+		c.given |= settingCredentials
+		if reason := headerTextProblem("the token", token); reason != "" {
+			return optionError("WithToken", "%s", reason)
 		}
 		c.token, c.hasToken = newSecret(token), true
 		return nil
@@ -181,9 +280,10 @@ func WithToken(token string) Option {
 // WithToken.
 func WithAccessKey(accessKey, secretKey string) Option {
 	return func(c *config) error {
+		c.given |= settingCredentials
 		creds, err := signer.NewCredentials(accessKey, secretKey)
 		if err != nil {
-			return fmt.Errorf("client: WithAccessKey: %w", err)
+			return &ConfigError{Option: "WithAccessKey", Err: err}
 		}
 		c.keys, c.hasKeys = creds, true
 		return nil
@@ -196,7 +296,7 @@ func WithAccessKey(accessKey, secretKey string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("client: WithHTTPClient: the client is nil")
+			return optionError("WithHTTPClient", "the client is nil")
 		}
 		c.httpClient = hc
 		return nil
@@ -207,8 +307,8 @@ func WithHTTPClient(hc *http.Client) Option {
 // "cssvpcep-go/<Version> (<GOOS>/<GOARCH>; <Go version>)".
 func WithUserAgent(userAgent string) Option {
 	return func(c *config) error {
-		if err := checkHeaderText("WithUserAgent", "the user agent", userAgent); err != nil {
-			return err
+		if reason := headerTextProblem("the user agent", userAgent); reason != "" {
+			return optionError("WithUserAgent", "%s", reason)
 		}
 		c.userAgent = userAgent
 		return nil
@@ -222,7 +322,7 @@ func WithUserAgent(userAgent string) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return fmt.Errorf("client: WithTimeout: %v is negative", d)
+			return optionError("WithTimeout", "%v is negative", d)
 		}
 		c.timeout = d
 		return nil
@@ -237,11 +337,11 @@ func WithRetry(maxAttempts int, minWait, maxWait time.Duration) Option {
 	return func(c *config) error {
 		switch {
 		case maxAttempts < 1:
-			return fmt.Errorf("client: WithRetry: maxAttempts %d is less than 1", maxAttempts)
+			return optionError("WithRetry", "maxAttempts %d is less than 1", maxAttempts)
 		case minWait < 0:
-			return fmt.Errorf("client: WithRetry: minWait %v is negative", minWait)
+			return optionError("WithRetry", "minWait %v is negative", minWait)
 		case maxWait < minWait:
-			return fmt.Errorf("client: WithRetry: maxWait %v is less than minWait %v", maxWait, minWait)
+			return optionError("WithRetry", "maxWait %v is less than minWait %v", maxWait, minWait)
 		}
 		c.maxAttempts, c.minWait, c.maxWait = maxAttempts, minWait, maxWait
 		return nil
@@ -252,7 +352,7 @@ func WithRetry(maxAttempts int, minWait, maxWait time.Duration) Option {
 func WithRetryPolicy(policy RetryPolicy) Option {
 	return func(c *config) error {
 		if policy == nil {
-			return errors.New("client: WithRetryPolicy: the policy is nil")
+			return optionError("WithRetryPolicy", "the policy is nil")
 		}
 		c.policy = policy
 		return nil
@@ -263,7 +363,7 @@ func WithRetryPolicy(policy RetryPolicy) Option {
 func WithBackoff(backoff Backoff) Option {
 	return func(c *config) error {
 		if backoff == nil {
-			return errors.New("client: WithBackoff: the backoff is nil")
+			return optionError("WithBackoff", "the backoff is nil")
 		}
 		c.backoff = backoff
 		return nil
@@ -277,7 +377,7 @@ func WithBackoff(backoff Backoff) Option {
 func WithMaxResponseSize(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return fmt.Errorf("client: WithMaxResponseSize: %d is not positive", n)
+			return optionError("WithMaxResponseSize", "%d is not positive", n)
 		}
 		c.maxResponseSize = n
 		return nil
@@ -290,7 +390,7 @@ func WithMaxResponseSize(n int64) Option {
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
 		if logger == nil {
-			return errors.New("client: WithLogger: the logger is nil")
+			return optionError("WithLogger", "the logger is nil")
 		}
 		c.logger = logger
 		return nil
@@ -332,20 +432,25 @@ func WithValidation(mode ValidationMode, report func(*contract.ValidationError))
 	return func(c *config) error {
 		switch {
 		case mode != ValidationFail && mode != ValidationReport:
-			return fmt.Errorf("client: WithValidation: mode %v is neither ValidationFail nor ValidationReport", mode)
+			return optionError("WithValidation", "mode %v is neither ValidationFail nor ValidationReport", mode)
 		case mode == ValidationReport && report == nil:
-			return errors.New("client: WithValidation: ValidationReport needs a report function")
+			return optionError("WithValidation", "ValidationReport needs a report function")
 		}
 		c.validation, c.report = mode, report
 		return nil
 	}
 }
 
-// parseEndpoint checks and normalizes an endpoint URL. Its errors never quote the URL, which
-// might hold a password.
-func parseEndpoint(where, rawURL string) (*url.URL, error) {
+// parseEndpoint checks and normalizes an endpoint URL. Its errors, the Err of a ConfigError,
+// never quote the URL, which might hold a password.
+func parseEndpoint(rawURL string) (*url.URL, error) {
 	if strings.TrimSpace(rawURL) == "" {
-		return nil, fmt.Errorf("client: %s: the URL is empty", where)
+		return nil, errors.New("the URL is empty")
+	}
+	// url.Parse lets white space in a path through, which is never meant (a value pasted with
+	// a line break, a stray space).
+	if strings.ContainsFunc(rawURL, unicode.IsSpace) {
+		return nil, errors.New("the URL contains white space")
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -353,21 +458,21 @@ func parseEndpoint(where, rawURL string) (*url.URL, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error quotes the whole URL
 		}
-		return nil, fmt.Errorf("client: %s: not a URL: %w", where, err)
+		return nil, fmt.Errorf("not a URL: %w", err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("client: %s: scheme %q is not http or https", where, u.Scheme)
+		return nil, fmt.Errorf("scheme %s is not http or https", quote(u.Scheme))
 	case u.User != nil:
-		return nil, fmt.Errorf("client: %s: the URL carries user information; credentials in a URL leak into logs: use WithToken or WithAccessKey", where)
+		return nil, errors.New("the URL carries user information; credentials in a URL leak into logs: use WithToken or WithAccessKey")
 	case u.Host == "":
-		return nil, fmt.Errorf("client: %s: the URL has no host", where)
+		return nil, errors.New("the URL has no host")
 	case u.RawQuery != "" || u.ForceQuery:
-		return nil, fmt.Errorf("client: %s: the URL has a query", where)
+		return nil, errors.New("the URL has a query")
 	case u.Fragment != "" || strings.Contains(rawURL, "#"):
-		return nil, fmt.Errorf("client: %s: the URL has a fragment", where)
+		return nil, errors.New("the URL has a fragment")
 	case slices.ContainsFunc(strings.Split(u.Path, "/"), func(s string) bool { return s == "." || s == ".." }):
-		return nil, fmt.Errorf("client: %s: the path %q has a dot segment", where, u.Path)
+		return nil, fmt.Errorf("the path %s has a dot segment", quote(u.Path))
 	}
 	// The generated client resolves "./v1.0/..." against the endpoint: without a trailing
 	// slash the last segment of a prefix would be replaced, not kept.
@@ -381,9 +486,9 @@ func parseEndpoint(where, rawURL string) (*url.URL, error) {
 }
 
 // regionEndpoint returns Open Telekom Cloud's CSS endpoint for region.
-func regionEndpoint(where, region string) (*url.URL, error) {
+func regionEndpoint(region string) (*url.URL, error) {
 	if !regionPattern.MatchString(region) {
-		return nil, fmt.Errorf("client: %s: region %q does not match %s (such as eu-de)", where, region, regionPattern)
+		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote(region), regionPattern)
 	}
 	return &url.URL{Scheme: "https", Host: "css." + region + ".otc.t-systems.com", Path: "/"}, nil
 }

@@ -7,10 +7,12 @@ import (
 	"strings"
 )
 
-// AllConnections returns every VPC endpoint connection of a cluster, calling the API operation
-// ShowVpcepConnection page by page (see ListConnections for clusterID and retries):
+// AllPages returns every page of the VPC endpoint connections of a cluster, calling the API
+// operation ShowVpcepConnection page by page (see ListConnections for clusterID and retries).
+// Each page comes whole, with its total_count, switch, service name, permissions and request
+// ID, so that a caller who wants those as well as every connection needs no extra request:
 //
-//	for conn, err := range c.AllConnections(ctx, clusterID) {
+//	for page, err := range c.AllPages(ctx, clusterID) {
 //		if err != nil {
 //			return err
 //		}
@@ -19,48 +21,94 @@ import (
 //
 // It asks for pages of MaxPageSize connections and moves the offset on by the number of
 // connections each page holds, so a server that returns fewer than asked for is followed page
-// by page. It stops when it has received total_count connections (as the first page gives it).
-// Any other ending is an error, yielded once, after the connections received before it; then
-// the iteration ends:
+// by page. The first page is always yielded, even with no connections. It stops when it has
+// received total_count connections (as the first page gives it). Any other ending is an error,
+// yielded once, after the pages received before it; then the iteration ends:
 //   - the documented ranges (offset at most MaxOffset, limit at most MaxPageSize) reach no
 //     further than 2,000 connections: when total_count is larger, the error comes after the
-//     connections that could be reached, and says so;
+//     pages that could be reached, and says so;
 //   - a page with no connections before total_count is reached (no progress);
-//   - a connection whose ID was already yielded (a repeated page, or connections that moved
-//     while paging); it is not yielded again;
-//   - total_count changing between pages, or more connections than it says: connections were
-//     added or removed while paging, so some may have been skipped;
-//   - a failed call, or ctx ending (checked before every page and every connection).
+//   - a page holding a connection whose ID was already received, on that page or an earlier
+//     one (a repeated page, or connections that moved while paging): the page is not yielded,
+//     so no connection is ever yielded twice;
+//   - total_count changing between pages (that page is not yielded), or more connections than
+//     it says (the error comes after the page): connections were added or removed while
+//     paging, so some may have been skipped;
+//   - a failed call, or ctx ending (checked before every page is asked for and before it is
+//     yielded).
 //
-// Each run over the sequence starts again from the first page. Breaking out of the loop stops
-// it at once; it starts no goroutines.
+// A clusterID that CheckID refuses and a nil ctx fail at once with an *ArgumentError. Each run
+// over the sequence starts again from the first page. Breaking out of the loop stops it at
+// once; it starts no goroutines.
+func (c *Client) AllPages(ctx context.Context, clusterID string) iter.Seq2[*Page, error] {
+	return c.pages(ctx, clusterID, "AllPages")
+}
+
+// AllConnections returns every VPC endpoint connection of a cluster: the connections of the
+// pages of AllPages, one by one, with its rules and errors (errors name AllConnections):
+//
+//	for conn, err := range c.AllConnections(ctx, clusterID) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
+//
+// No connection is yielded twice: a page that repeats one is left out whole, and the error
+// comes after the connections of the pages before it. ctx is also checked before every
+// connection. Each run over the sequence starts again from the first page. Breaking out of the
+// loop stops it at once; it starts no goroutines.
 func (c *Client) AllConnections(ctx context.Context, clusterID string) iter.Seq2[Connection, error] {
 	return func(yield func(Connection, error) bool) {
+		received := 0
+		for page, err := range c.pages(ctx, clusterID, "AllConnections") {
+			if err != nil {
+				yield(Connection{}, err)
+				return
+			}
+			for _, conn := range page.Connections {
+				if err := ctx.Err(); err != nil {
+					yield(Connection{}, fmt.Errorf("client: AllConnections: after %d connections: %w", received, context.Cause(ctx)))
+					return
+				}
+				if !yield(conn, nil) {
+					return
+				}
+				received++
+			}
+		}
+	}
+}
+
+// pages is AllPages, with fn naming the method in errors. It holds the paging rules of both
+// AllPages and AllConnections.
+func (c *Client) pages(ctx context.Context, clusterID, fn string) iter.Seq2[*Page, error] {
+	return func(yield func(*Page, error) bool) {
 		fail := func(format string, args ...any) {
-			yield(Connection{}, fmt.Errorf("client: AllConnections: "+format, args...))
+			yield(nil, fmt.Errorf("client: "+fn+": "+format, args...))
 		}
 		if ctx == nil {
-			fail("%w", errNilContext)
+			yield(nil, nilContext(fn))
 			return
 		}
-		if err := checkID("AllConnections", "clusterID", clusterID); err != nil {
-			yield(Connection{}, err)
+		if err := checkArgID(fn, "clusterID", clusterID); err != nil {
+			yield(nil, err)
 			return
 		}
 		seen := make(map[string]struct{})
 		offset, total := 0, 0
-		for page := 0; ; page++ {
+		for n := 0; ; n++ {
 			if err := ctx.Err(); err != nil {
 				fail("after %d connections: %w", offset, context.Cause(ctx))
 				return
 			}
 			p, err := c.ListConnections(ctx, clusterID, &ListOptions{Offset: offset, Limit: MaxPageSize})
 			if err != nil {
-				yield(Connection{}, &pageError{offset: offset, err: err})
+				yield(nil, &pageError{fn: fn, offset: offset, err: err})
 				return
 			}
 			switch {
-			case page == 0:
+			case n == 0:
 				total = p.TotalCount
 			case p.TotalCount != total:
 				fail("total_count changed from %d to %d while paging (at offset %d): connections were added or removed, so some may have been missed", total, p.TotalCount, offset)
@@ -72,17 +120,17 @@ func (c *Client) AllConnections(ctx context.Context, clusterID string) iter.Seq2
 			}
 			for _, conn := range p.Connections {
 				if _, dup := seen[conn.ID]; dup {
-					fail("connection %q at offset %d was already returned: the server repeated connections (a repeated page, or connections moved while paging)", conn.ID, offset)
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					fail("after %d connections: %w", len(seen), context.Cause(ctx))
+					fail("connection %s at offset %d was already returned: the server repeated connections (a repeated page, or connections moved while paging)", quote(conn.ID), offset)
 					return
 				}
 				seen[conn.ID] = struct{}{}
-				if !yield(conn, nil) {
-					return
-				}
+			}
+			if err := ctx.Err(); err != nil {
+				fail("after %d connections: %w", offset, context.Cause(ctx))
+				return
+			}
+			if !yield(p, nil) {
+				return
 			}
 			offset += len(p.Connections)
 			switch {
@@ -100,14 +148,15 @@ func (c *Client) AllConnections(ctx context.Context, clusterID string) iter.Seq2
 	}
 }
 
-// pageError is a failed call of AllConnections, at an offset.
+// pageError is a failed call of AllPages or AllConnections (fn), at an offset.
 type pageError struct {
+	fn     string
 	offset int
 	err    error
 }
 
 func (e *pageError) Error() string {
-	return fmt.Sprintf("client: AllConnections: at offset %d: %s", e.offset, strings.TrimPrefix(e.err.Error(), "client: "))
+	return fmt.Sprintf("client: %s: at offset %d: %s", e.fn, e.offset, strings.TrimPrefix(e.err.Error(), "client: "))
 }
 
 func (e *pageError) Unwrap() error { return e.err }

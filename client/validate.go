@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,61 +13,119 @@ import (
 // and logs.
 const MaxIDLength = 256
 
-// checkID rejects a path parameter that could not be a real ID or that could change which path
-// the request reaches, before any request is made. where names the function or option and name
-// the parameter, so the error says which value is wrong.
+// ArgumentError is an argument of a call refused before any request is made: a cluster ID that
+// could not be a real one (see CheckID), ListOptions out of the documented ranges, a nil
+// context. The same call with the same argument always fails the same way, so it is never
+// retried. errors.As finds it in the error of ListConnections, AllPages and AllConnections.
+type ArgumentError struct {
+	// Func is the function or method refusing the argument, such as "ListConnections"; empty
+	// for CheckID.
+	Func string
+	// Name is the argument, such as "clusterID", "ListOptions.Limit" or "ctx".
+	Name string
+	// Reason says what is wrong, following Name in a sentence: "is empty",
+	// `"a/b" contains '/', which is not allowed in an ID`. It quotes at most 64 bytes of the
+	// value, escaped with strconv.Quote.
+	Reason string
+}
+
+// Error returns "client: <Func>: <Name> <Reason>", such as
+// `client: ListConnections: clusterID "a/b" contains '/', which is not allowed in an ID`.
+func (e *ArgumentError) Error() string {
+	s := "client: "
+	if e.Func != "" {
+		s += e.Func + ": "
+	}
+	return s + e.Name + " " + e.Reason
+}
+
+// CheckID returns an *ArgumentError named name when id could not be a project or cluster ID, or
+// could change which path a request reaches; nil when the client would send it. These are the
+// rules ListConnections, AllPages, AllConnections and WithProjectID apply before any request,
+// for a caller (a command line, say) that checks its input before building a client.
 //
 // The generated client escapes every byte that is not safe in a path segment (url.PathEscape),
-// so what passes here reaches the server as exactly one segment holding exactly the value: a
-// space is sent as %20, a "%" as %25, "ü" as %C3%BC. What is refused is what escaping cannot
-// make safe or what only a mistake produces:
+// so what passes reaches the server as exactly one segment holding exactly the value: a space
+// is sent as %20, a "%" as %25, "ü" as %C3%BC. What is refused is what escaping cannot make
+// safe or what only a mistake produces:
 //   - "/" and "\" (some servers and proxies take an escaped or a back slash for a separator),
 //     "?" and "#";
 //   - "." and "..", which URL resolution removes, sending the request to another path;
 //   - control characters, invalid UTF-8, leading or trailing white space, a blank value;
 //   - more than MaxIDLength bytes.
-func checkID(where, name, v string) error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("client: %s: %s %s", where, name, fmt.Sprintf(format, args...))
-	}
-	switch {
-	case v == "":
-		return bad("is empty")
-	case len(v) > MaxIDLength:
-		return bad("is %d bytes long; at most %d are allowed", len(v), MaxIDLength)
-	case !utf8.ValidString(v):
-		return bad("%q is not valid UTF-8", v)
-	case strings.TrimSpace(v) == "":
-		return bad("%q is blank", v)
-	case v == "." || v == "..":
-		return bad("%q is a dot segment, which URL resolution would remove", v)
-	}
-	for i, r := range v {
-		if unicode.IsControl(r) {
-			return bad("%q has a control character at byte %d", v, i)
-		}
-		switch r {
-		case '/', '\\', '?', '#':
-			return bad("%q contains %q, which is not allowed in an ID", v, r)
-		}
-	}
-	if strings.TrimSpace(v) != v {
-		return bad("%q has leading or trailing white space", v)
+func CheckID(name, id string) error {
+	if reason := idProblem(id); reason != "" {
+		return &ArgumentError{Name: name, Reason: reason}
 	}
 	return nil
 }
 
-// checkHeaderText rejects a header value that is empty or holds a control character (CR or LF
-// would split the header). It never quotes the value, which may be a credential.
-func checkHeaderText(where, name, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("client: %s: %s is empty", where, name)
-	}
-	if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
-		return fmt.Errorf("client: %s: %s has a control character at byte %d", where, name, i)
-	}
-	if strings.TrimSpace(v) != v {
-		return fmt.Errorf("client: %s: %s has leading or trailing white space", where, name)
+// checkArgID is CheckID for an argument of fn.
+func checkArgID(fn, name, id string) error {
+	if reason := idProblem(id); reason != "" {
+		return &ArgumentError{Func: fn, Name: name, Reason: reason}
 	}
 	return nil
+}
+
+// idProblem says what is wrong with an ID, as the Reason of an ArgumentError; "" when nothing
+// is. The rules are CheckID's.
+func idProblem(v string) string {
+	switch {
+	case v == "":
+		return "is empty"
+	case len(v) > MaxIDLength:
+		return fmt.Sprintf("is %d bytes long; at most %d are allowed", len(v), MaxIDLength)
+	case !utf8.ValidString(v):
+		return quote(v) + " is not valid UTF-8"
+	case strings.TrimSpace(v) == "":
+		return quote(v) + " is blank"
+	case v == "." || v == "..":
+		return quote(v) + " is a dot segment, which URL resolution would remove"
+	}
+	for i, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("%s has a control character at byte %d", quote(v), i)
+		}
+		switch r {
+		case '/', '\\', '?', '#':
+			return fmt.Sprintf("%s contains %q, which is not allowed in an ID", quote(v), r)
+		}
+	}
+	if strings.TrimSpace(v) != v {
+		return quote(v) + " has leading or trailing white space"
+	}
+	return ""
+}
+
+// maxQuoted bounds how much of a value an error message quotes.
+const maxQuoted = 64
+
+// quote quotes s for an error message (strconv.Quote), at most maxQuoted bytes of it, cut at
+// a character boundary and marked with "…".
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > maxQuoted-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
+
+// headerTextProblem says what is wrong with a header value (an empty one, or one with a control
+// character: CR or LF would split the header), naming it name; "" when nothing is. It never
+// quotes the value, which may be a credential.
+func headerTextProblem(name, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return name + " is empty"
+	}
+	if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
+		return fmt.Sprintf("%s has a control character at byte %d", name, i)
+	}
+	if strings.TrimSpace(v) != v {
+		return name + " has leading or trailing white space"
+	}
+	return ""
 }

@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestClient_ListConnections_clusterIDReachesServerExactly(t *testing.T) {
@@ -64,19 +67,81 @@ func TestClient_ListConnections_rejectsBadClusterID(t *testing.T) {
 	}
 	f := setup(t)
 	hits := f.handle(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, pageOf(0)) })
+	// isArgumentError checks that err is an *ArgumentError of fn naming clusterID, with the
+	// reason CheckID gives.
+	isArgumentError := func(fn, id string, err error) bool {
+		t.Helper()
+		var ae *ArgumentError
+		want := reasonOf(t, CheckID("clusterID", id))
+		return errors.As(err, &ae) && ae.Func == fn && ae.Name == "clusterID" && ae.Reason == want
+	}
 	for _, tt := range tests {
 		_, err := f.client.ListConnections(context.Background(), tt.id, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), "client: ListConnections: clusterID ") || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("ListConnections(%q) = %v, want an error naming clusterID and saying %q", tt.id, err, tt.want)
 		}
+		if !isArgumentError("ListConnections", tt.id, err) {
+			t.Errorf("ListConnections(%q) = %#v, want an *ArgumentError", tt.id, err)
+		}
 		for _, err := range f.client.AllConnections(context.Background(), tt.id) {
-			if err == nil || !strings.Contains(err.Error(), "AllConnections: clusterID") {
-				t.Errorf("AllConnections(%q) yielded %v, want an error naming clusterID", tt.id, err)
+			if err == nil || !strings.Contains(err.Error(), "AllConnections: clusterID") || !isArgumentError("AllConnections", tt.id, err) {
+				t.Errorf("AllConnections(%q) yielded %v, want an *ArgumentError naming clusterID", tt.id, err)
+			}
+		}
+		for p, err := range f.client.AllPages(context.Background(), tt.id) {
+			if p != nil || !isArgumentError("AllPages", tt.id, err) {
+				t.Errorf("AllPages(%q) yielded %v, %v, want an *ArgumentError naming clusterID", tt.id, p, err)
 			}
 		}
 	}
 	if hits.Load() != 0 {
 		t.Errorf("%d requests were sent for invalid IDs", hits.Load())
+	}
+}
+
+// reasonOf returns the Reason of the *ArgumentError err.
+func reasonOf(t *testing.T, err error) string {
+	t.Helper()
+	var ae *ArgumentError
+	if !errors.As(err, &ae) {
+		t.Fatalf("%v is not an *ArgumentError", err)
+	}
+	return ae.Reason
+}
+
+func TestCheckID(t *testing.T) {
+	for _, id := range []string{"c", "54b7f739-31a1-40d0-862b-ac85b83ab2da", "c 1", "%2F", "ü", "...", strings.Repeat("x", MaxIDLength)} {
+		if err := CheckID("clusterID", id); err != nil {
+			t.Errorf("CheckID(%q) = %v", id, err)
+		}
+	}
+	err := CheckID("--cluster-id", "a/b")
+	var ae *ArgumentError
+	if !errors.As(err, &ae) || *ae != (ArgumentError{Name: "--cluster-id", Reason: `"a/b" contains '/', which is not allowed in an ID`}) {
+		t.Errorf("CheckID = %#v", err)
+	}
+	if err.Error() != `client: --cluster-id "a/b" contains '/', which is not allowed in an ID` {
+		t.Errorf("Error() = %q", err)
+	}
+}
+
+// No message quotes more than 64 bytes of a value, however long or however escaped.
+func TestCheckID_quotesLittle(t *testing.T) {
+	for _, id := range []string{
+		strings.Repeat("\x01", MaxIDLength),        // each byte quoted as 4
+		strings.Repeat("é", MaxIDLength/2-1) + "/", // cut at a character boundary
+		strings.Repeat("x", MaxIDLength-1) + "#",
+		" " + strings.Repeat("x", MaxIDLength-1),
+		strings.Repeat("\xff", MaxIDLength),
+	} {
+		reason := reasonOf(t, CheckID("id", id))
+		q, _, ok := strings.Cut(reason, "…")
+		if !ok || !strings.HasPrefix(q, `"`) || len(q) > 2+4*maxQuoted {
+			t.Errorf("CheckID(%.10q…) quotes too much: %q", id, reason)
+		}
+		if unquoted, err := strconv.Unquote(q); err != nil || len(unquoted) > maxQuoted || !utf8.ValidString(unquoted) && utf8.ValidString(id) {
+			t.Errorf("CheckID(%.10q…): quoted %q (%v)", id, q, err)
+		}
 	}
 }
 
@@ -95,13 +160,13 @@ func TestWithProjectID_reachesServerExactly(t *testing.T) {
 	}
 }
 
-func TestCheckHeaderText(t *testing.T) {
+func TestHeaderTextProblem(t *testing.T) {
 	for _, v := range []string{"", " ", "a\r\nX-Evil: 1", "a\x00", " a", "a "} {
-		if err := checkHeaderText("W", "the value", v); err == nil {
-			t.Errorf("checkHeaderText(%q) = nil", v)
+		if reason := headerTextProblem("the value", v); reason == "" {
+			t.Errorf("headerTextProblem(%q) = \"\"", v)
 		}
 	}
-	if err := checkHeaderText("W", "the value", "MIIabc+/=-_.x y"); err != nil {
-		t.Errorf("checkHeaderText: %v", err)
+	if reason := headerTextProblem("the value", "MIIabc+/=-_.x y"); reason != "" {
+		t.Errorf("headerTextProblem: %s", reason)
 	}
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/client"
 )
@@ -98,34 +96,46 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var problems []*usageError
-	if err := checkClusterID(f.clusterID); err != nil {
-		problems = append(problems, err)
+	var problems []string
+	if !f.clusterID.set {
+		problems = append(problems, "--cluster-id is required")
+	} else if err := client.CheckID("--cluster-id", f.clusterID.value); err != nil {
+		problems = append(problems, argumentProblem(err))
 	}
 	if f.output.value != "table" && f.output.value != "json" {
-		problems = append(problems, usagef("-o: %s is not table or json", quoteArg(f.output.value)))
+		problems = append(problems, "-o: "+quoteArg(f.output.value)+" is not table or json")
 	}
 	if f.all && (f.offset.set || f.limit.set) {
-		problems = append(problems, usagef("--all lists every connection: it takes no --offset or --limit"))
+		problems = append(problems, "--all lists every connection: it takes no --offset or --limit")
 	}
-	opts, optErr := c.clientOptions(&f)
-	if optErr != nil {
-		problems = append(problems, optErr)
-	}
-	if err := usageErrors(problems); err != nil {
-		return err
+	if f.endpoint.set && f.region.set {
+		problems = append(problems, "--region and --endpoint both give the endpoint: give one")
 	}
 
 	// A transport of the command's own, whose idle connections it closes when done.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	defer transport.CloseIdleConnections()
-	opts = append(opts, client.WithHTTPClient(&http.Client{Transport: transport}))
+	// The flags are options, which win over their variables; the client reads the rest of the
+	// environment by its own rules, and names every problem.
+	opts := []client.Option{client.WithHTTPClient(&http.Client{Transport: transport})}
+	if f.endpoint.set {
+		opts = append(opts, client.WithEndpoint(f.endpoint.value))
+	}
+	if f.region.set {
+		opts = append(opts, client.WithRegion(f.region.value))
+	}
+	if f.projectID.set {
+		opts = append(opts, client.WithProjectID(f.projectID.value))
+	}
 	if f.debug {
 		opts = append(opts, client.WithLogger(debugLogger(c.stderr)))
 	}
-	cl, err := client.New(opts...)
+	cl, err := client.NewFromEnvFunc(c.lookupEnv, opts...)
 	if err != nil {
-		return &usageError{problems: []string{trimPackage(err.Error())}} // not expected: clientOptions checked the options
+		problems = append(problems, configProblems(err)...)
+	}
+	if len(problems) > 0 {
+		return &usageError{problems: problems}
 	}
 
 	var l *listing
@@ -143,108 +153,57 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 	return writeTable(c.stdout, l)
 }
 
-// clientOptions gathers the endpoint, the project and the credentials from the flags and the
-// environment, the flags first, and checks each with the client's own option, so that an error
-// names the flag or variable the value came from. It reports every problem at once.
-func (c *cli) clientOptions(f *connectionsFlags) ([]client.Option, *usageError) {
-	var (
-		opts     []client.Option
-		problems []string
-		labels   = make(map[string]string)
-	)
-	use := func(option, label string, opt client.Option) {
-		opts = append(opts, opt)
-		labels[option] = label
-	}
-
-	// url.Parse lets white space in a path through, which is never meant.
-	useEndpoint := func(label, rawURL string) {
-		if strings.ContainsFunc(rawURL, unicode.IsSpace) {
-			problems = append(problems, label+": the URL contains white space")
-			return
-		}
-		use("WithEndpoint", label, client.WithEndpoint(rawURL))
-	}
-	endpoint, region := c.getenv(client.EnvEndpoint), c.getenv(client.EnvRegion)
-	switch {
-	case f.endpoint.set && f.region.set:
-		problems = append(problems, "--region and --endpoint both give the endpoint: give one")
-	case f.endpoint.set:
-		useEndpoint("--endpoint", f.endpoint.value)
-	case f.region.set:
-		use("WithRegion", "--region", client.WithRegion(f.region.value))
-	case endpoint != "":
-		useEndpoint(client.EnvEndpoint, endpoint)
-	case region != "":
-		use("WithRegion", client.EnvRegion, client.WithRegion(region))
-	default:
-		problems = append(problems, fmt.Sprintf("no endpoint: give --endpoint or --region, or set %s or %s", client.EnvEndpoint, client.EnvRegion))
-	}
-
-	switch project := c.getenv(client.EnvProjectID); {
-	case f.projectID.set:
-		use("WithProjectID", "--project-id", client.WithProjectID(f.projectID.value))
-	case project != "":
-		use("WithProjectID", client.EnvProjectID, client.WithProjectID(project))
-	default:
-		problems = append(problems, fmt.Sprintf("no project ID: give --project-id or set %s", client.EnvProjectID))
-	}
-
-	switch token, ak, sk := c.getenv(client.EnvAuthToken), c.getenv(client.EnvAccessKey), c.getenv(client.EnvSecretKey); {
-	case token != "" && (ak != "" || sk != ""):
-		problems = append(problems, fmt.Sprintf("both %s and %s/%s are set: unset one kind of credentials", client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey))
-	case token != "":
-		use("WithToken", client.EnvAuthToken, client.WithToken(token))
-	case ak != "" && sk != "":
-		use("WithAccessKey", client.EnvAccessKey+"/"+client.EnvSecretKey, client.WithAccessKey(ak, sk))
-	case ak != "":
-		problems = append(problems, fmt.Sprintf("%s is set but %s is not: set both", client.EnvAccessKey, client.EnvSecretKey))
-	case sk != "":
-		problems = append(problems, fmt.Sprintf("%s is set but %s is not: set both", client.EnvSecretKey, client.EnvAccessKey))
-	default:
-		problems = append(problems, fmt.Sprintf("no credentials: set %s, or %s and %s", client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey))
-	}
-
-	// New checks every option given, whatever else is missing. Only its errors about those
-	// options count: its complaints about what is missing repeat the problems above.
-	if _, err := client.New(opts...); err != nil {
-		labeled, _ := relabel(err, labels)
-		problems = append(problems, labeled...)
-	}
-	if len(problems) > 0 {
-		return nil, &usageError{problems: problems}
-	}
-	return opts, nil
+// optionFlags are the flags that give a client option, by the option's name.
+var optionFlags = map[string]string{
+	"WithEndpoint":  "--endpoint",
+	"WithRegion":    "--region",
+	"WithProjectID": "--project-id",
 }
 
-// checkClusterID refuses a cluster ID that ListConnections would refuse before making a
-// request, by the rules its documentation gives, so that the mistake is a usage error naming
-// --cluster-id (exit status 2) rather than a failed call. A test holds the two to the same
-// answers.
-func checkClusterID(f stringFlag) *usageError {
-	id := f.value
-	bad := func(format string, args ...any) *usageError {
-		return usagef("--cluster-id: "+format, args...)
+// configProblems turns the error of client.NewFromEnvFunc, one *client.ConfigError per problem,
+// into the problems of a usage error, in the terms of the command: its flags and variables.
+func configProblems(err error) []string {
+	errs := []error{err}
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		errs = joined.Unwrap()
 	}
-	switch {
-	case !f.set:
-		return usagef("--cluster-id is required")
-	case id == "":
-		return bad("is empty")
-	case len(id) > client.MaxIDLength:
-		return bad("is %d bytes long; at most %d are allowed", len(id), client.MaxIDLength)
-	case !utf8.ValidString(id):
-		return bad("%s is not valid UTF-8", quoteArg(id))
-	case strings.TrimSpace(id) != id:
-		return bad("%s has leading or trailing white space", quoteArg(id))
-	case id == "." || id == "..":
-		return bad("%s is a dot segment, which URL resolution would remove", quoteArg(id))
-	case strings.ContainsFunc(id, unicode.IsControl):
-		return bad("%s has a control character", quoteArg(id))
-	case strings.ContainsAny(id, `/\?#`):
-		return bad(`%s contains one of / \ ? #, which are not allowed in an ID`, quoteArg(id))
+	var problems []string
+	for _, err := range errs {
+		var ce *client.ConfigError
+		if !errors.As(err, &ce) {
+			problems = append(problems, trimPackage(err.Error())) // not expected
+			continue
+		}
+		flag, isFlag := optionFlags[ce.Option]
+		switch {
+		case errors.Is(ce, client.ErrNoEndpoint):
+			problems = append(problems, fmt.Sprintf("no endpoint: give --endpoint or --region, or set %s or %s", client.EnvEndpoint, client.EnvRegion))
+		case errors.Is(ce, client.ErrNoProjectID):
+			problems = append(problems, "no project ID: give --project-id or set "+client.EnvProjectID)
+		case errors.Is(ce, client.ErrNoCredentials):
+			problems = append(problems, fmt.Sprintf("no credentials: set %s, or %s and %s", client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey))
+		case ce.Variable != "":
+			problems = append(problems, ce.Variable+": "+ce.Err.Error())
+		case isFlag:
+			problems = append(problems, flag+": "+ce.Err.Error())
+		case ce.Option != "": // an option the command sets itself: not expected
+			problems = append(problems, ce.Option+": "+ce.Err.Error())
+		default: // no one value is wrong; Err names the variables
+			problems = append(problems, ce.Err.Error())
+		}
 	}
-	return nil
+	return problems
+}
+
+// argumentProblem is the problem of a *client.ArgumentError: its name (a flag) and what is
+// wrong.
+func argumentProblem(err error) string {
+	var ae *client.ArgumentError
+	if errors.As(err, &ae) {
+		return ae.Name + ": " + ae.Reason
+	}
+	return trimPackage(err.Error())
 }
 
 // debugLogger is the --debug log: text records of every level on w.

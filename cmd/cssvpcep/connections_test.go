@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,9 +114,9 @@ func TestConnections_all(t *testing.T) {
 		if last := out.Connections[len(out.Connections)-1].ID; last != "5e0c0000-0000-4000-8000-0000000005db" {
 			t.Errorf("the last connection is %s", last)
 		}
-		// The first page, then AllConnections from the start: one request more than the pages.
-		if n := strings.Count(r.stderr, `msg="cssvpcep: attempt"`); n != 3 {
-			t.Errorf("%d requests, want 3:\n%s", n, r.stderr)
+		// The pages, and no request more: the rest of the response comes from the first.
+		if n := strings.Count(r.stderr, `msg="cssvpcep: attempt"`); n != 2 {
+			t.Errorf("%d requests, want 2:\n%s", n, r.stderr)
 		}
 	})
 	t.Run("1000 connections, one request", func(t *testing.T) {
@@ -257,7 +259,7 @@ func TestConnections_usageErrors(t *testing.T) {
 	}{
 		{"no cluster ID", env, nil, []string{"cssvpcep connections: --cluster-id is required\n"}},
 		{"empty cluster ID", env, []string{"--cluster-id="}, []string{"--cluster-id: is empty"}},
-		{"cluster ID with a slash", env, []string{"--cluster-id", "a/b"}, []string{`--cluster-id: "a/b" contains one of`}},
+		{"cluster ID with a slash", env, []string{"--cluster-id", "a/b"}, []string{`--cluster-id: "a/b" contains '/', which is not allowed in an ID`}},
 		{"cluster ID with white space", env, []string{"--cluster-id", "c "}, []string{`--cluster-id: "c " has leading or trailing white space`}},
 		{"no credentials", noCreds, []string{"--cluster-id", "c"},
 			[]string{"cssvpcep connections: no credentials: set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY\n"}},
@@ -270,7 +272,7 @@ func TestConnections_usageErrors(t *testing.T) {
 		{"token with white space", with(env, client.EnvAuthToken, testToken+" "), []string{"--cluster-id", "c"},
 			[]string{"OS_AUTH_TOKEN: the token has leading or trailing white space"}},
 		{"access key with a comma", with(noCreds, client.EnvAccessKey, "AK,1", client.EnvSecretKey, testSK), []string{"--cluster-id", "c"},
-			[]string{"OS_ACCESS_KEY/OS_SECRET_KEY: signer: access key has a character not allowed"}},
+			[]string{"OS_ACCESS_KEY: signer: access key has a character not allowed"}},
 		{"everything missing", map[string]string{}, []string{"--cluster-id", "c"},
 			[]string{"no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME", "no project ID: give --project-id or set OS_PROJECT_ID", "no credentials"}},
 		{"ftp endpoint", env, []string{"--cluster-id", "c", "--endpoint", "ftp://example.com"}, []string{`--endpoint: scheme "ftp" is not http or https`}},
@@ -285,6 +287,13 @@ func TestConnections_usageErrors(t *testing.T) {
 		{"region and endpoint", env, []string{"--cluster-id", "c", "--region", "eu-de", "--endpoint", srv.URL}, []string{"--region and --endpoint both give the endpoint: give one"}},
 		{"bad project ID flag", env, []string{"--cluster-id", "c", "--project-id", "a?b"}, []string{`--project-id: project ID "a?b" contains`}},
 		{"bad OS_PROJECT_ID", with(env, client.EnvProjectID, ".."), []string{"--cluster-id", "c"}, []string{`OS_PROJECT_ID: project ID ".." is a dot segment`}},
+		{"CSS_ENDPOINT with white space", with(env, client.EnvEndpoint, srv.URL+"\n"), []string{"--cluster-id", "c"}, []string{"CSS_ENDPOINT: the URL contains white space"}},
+		{"bad project ID flag, no OS_PROJECT_ID", with(env, client.EnvProjectID, ""), []string{"--cluster-id", "c", "--project-id", "a?b"},
+			[]string{"cssvpcep connections: --project-id: project ID \"a?b\" contains '?', which is not allowed in an ID\nRun"}},
+		{"bad endpoint flag, no CSS_ENDPOINT", with(env, client.EnvEndpoint, ""), []string{"--cluster-id", "c", "--endpoint", "http://"},
+			[]string{"cssvpcep connections: --endpoint: the URL has no host\nRun"}},
+		{"a wrong cluster ID and a wrong environment, reported at once", with(env, client.EnvAuthToken, "", client.EnvAccessKey, testAK), []string{"--cluster-id", ".."},
+			[]string{"--cluster-id: \"..\" is a dot segment", "OS_ACCESS_KEY is set but OS_SECRET_KEY is not"}},
 		{"limit too large", env, []string{"--cluster-id", "c", "--limit", "1001"}, []string{"cssvpcep connections: --limit: 1001 is out of range 1-1000\n"}},
 		{"limit zero", env, []string{"--cluster-id", "c", "--limit=0"}, []string{"--limit: 0 is out of range 1-1000"}},
 		{"limit not a number", env, []string{"--cluster-id", "c", "--limit", "ten"}, []string{`--limit: "ten" is not a whole number`}},
@@ -322,31 +331,54 @@ func TestConnections_usageErrors(t *testing.T) {
 	})
 }
 
-// checkClusterID refuses exactly what ListConnections refuses before making a request.
-func TestCheckClusterID_agreesWithTheClient(t *testing.T) {
+// A cluster ID the client would refuse is a usage error naming --cluster-id, with the client's
+// reason, and no request is made.
+func TestConnections_badClusterID(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"connections":[],"total_count":0}`)
-	}))
-	t.Cleanup(srv.Close)
-	transport := &http.Transport{}
-	t.Cleanup(transport.CloseIdleConnections)
-	cl, err := client.New(client.WithEndpoint(srv.URL), client.WithProjectID("p"), client.WithToken("t"),
-		client.WithRetry(1, 0, 0), client.WithHTTPClient(&http.Client{Transport: transport}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{
-		"c", "5c77b71c-5b35-4f50-8984-76387e42451a", "a b", "ü", "%2F", "a.b", "...", "a\u200bb",
-		strings.Repeat("a", client.MaxIDLength),
-		"", " ", ".", "..", "a/b", `a\b`, "a?b", "a#b", " a", "a ", "a\tb", "a\x00b", "a\x7fb", "\xff",
-		"\u00a0a", "a\u2028", strings.Repeat("a", client.MaxIDLength+1),
-	} {
-		_, clientErr := cl.ListConnections(t.Context(), id, nil)
-		cliErr := checkClusterID(stringFlag{value: id, set: true})
-		if (clientErr == nil) != (cliErr == nil) {
-			t.Errorf("cluster ID %q: the client says %v, the command says %v", id, clientErr, cliErr)
+	srv, calls := errorServer(t, http.StatusTeapot, "text/plain", "no request was meant to reach me")
+	env := map[string]string{client.EnvEndpoint: srv.URL, client.EnvProjectID: "p", client.EnvAuthToken: testToken}
+	for _, id := range []string{"", " ", ".", "..", "a/b", `a\b`, "a?b", "a#b", "a\tb", "\xff", strings.Repeat("a", client.MaxIDLength+1)} {
+		r := runInProcess(t, env, "connections", "--cluster-id", id)
+		wantCode(t, r, exitUsage)
+		var ae *client.ArgumentError
+		if !errors.As(client.CheckID("x", id), &ae) {
+			t.Fatalf("the client takes the cluster ID %q", id)
 		}
+		if want := "cssvpcep connections: --cluster-id: " + ae.Reason + "\n"; !strings.HasPrefix(r.stderr, want) {
+			t.Errorf("cluster ID %q: stderr %q, want it to start %q", id, r.stderr, want)
+		}
+	}
+	for _, id := range []string{"c", "a b", "%2F", "...", "ü"} {
+		r := runInProcess(t, env, "connections", "--cluster-id", id)
+		wantCode(t, r, exitFailure) // the teapot answers
+	}
+	if n := calls.Load(); n != 5 {
+		t.Errorf("%d requests, want one for each good ID", n)
+	}
+}
+
+// An argument the client refuses before any request, wherever it comes from, is a usage error.
+func TestExit_argumentError(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	c := &cli{stderr: &stderr}
+	err := fmt.Errorf("listing: %w", &client.ArgumentError{Func: "ListConnections", Name: "clusterID", Reason: "is empty"})
+	if code := c.exit("connections", err); code != exitUsage {
+		t.Errorf("exit status %d, want %d", code, exitUsage)
+	}
+	if want := "cssvpcep connections: listing: client: ListConnections: clusterID is empty\nRun 'cssvpcep connections --help' for usage.\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+// Flags win over their variables, which are then not read: a wrong one does not matter.
+func TestConnections_flagsWinOverTheEnvironment(t *testing.T) {
+	t.Parallel()
+	ts := emulator.NewTestServer(t, emulator.WithToken(testToken))
+	env := with(emulatorEnv(ts), client.EnvEndpoint, "ftp://wrong", client.EnvProjectID, "..", client.EnvRegion, "WRONG")
+	r := runInProcess(t, env, "connections", "--cluster-id", emulator.DefaultClusterID, "--endpoint", ts.URL, "--project-id", emulator.DefaultProjectID)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "2 of 2 connections") {
+		t.Errorf("stdout: %s", r.stdout)
 	}
 }

@@ -40,11 +40,11 @@ func usageErrors(errs []*usageError) error {
 	return &all
 }
 
-// relabel splits the error of client.New or emulator.New into its lines, one per problem, and
-// makes each line about an option name the flag or variable that gave the option: labels maps
-// an option's name, as those errors start ("WithEndpoint"), to where its value came from
-// ("--endpoint", "CSS_ENDPOINT"). It returns the lines about options in labeled, the others
-// (such as "no credentials") in other, all without the package's prefix.
+// relabel splits the error of emulator.New into its lines, one per problem, and makes each line
+// about an option name the flag that gave the option: labels maps an option's name, as those
+// errors start ("WithToken"), to its flag ("--token"). It returns the lines about options in
+// labeled, the others in other, all without the package's prefix. It depends on the wording of
+// the emulator's errors, which have no type yet; the client's have (client.ConfigError).
 func relabel(err error, labels map[string]string) (labeled, other []string) {
 lines:
 	for line := range strings.SplitSeq(err.Error(), "\n") {
@@ -77,7 +77,13 @@ func (c *cli) exit(name string, err error) int {
 		return exitOK
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	var ae *client.ArgumentError
+	switch {
+	case errors.As(err, &ue):
+	case errors.As(err, &ae): // an argument the client refused before any request
+		ue = &usageError{problems: []string{trimPackage(err.Error())}}
+	}
+	if ue != nil {
 		for _, p := range ue.problems {
 			fmt.Fprintf(c.stderr, "cssvpcep %s: %s\n", name, p)
 		}

@@ -114,7 +114,7 @@ func TestRun_inProcess(t *testing.T) {
 	}
 	// Every problem is named at once, the cluster ID's first.
 	r := runInProcess(t, map[string]string{client.EnvAuthToken: testToken}, "connections", "--cluster-id", "a#b")
-	want := "cssvpcep connections: --cluster-id: \"a#b\" contains one of / \\ ? #, which are not allowed in an ID\n" +
+	want := "cssvpcep connections: --cluster-id: \"a#b\" contains '#', which is not allowed in an ID\n" +
 		"cssvpcep connections: no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME\n" +
 		"cssvpcep connections: no project ID: give --project-id or set OS_PROJECT_ID\n" +
 		"Run 'cssvpcep connections --help' for usage.\n"

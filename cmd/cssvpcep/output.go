@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,44 +32,26 @@ func listPage(ctx context.Context, cl *client.Client, clusterID string, opts *cl
 	return &listing{page: p, conns: p.Connections, offset: opts.Offset}, nil
 }
 
-// listAll lists every connection. The switch, the service name and the permissions come from
-// a page, which AllConnections does not give: so the first page is asked for with
-// ListConnections, as large as AllConnections asks for them. When it holds every connection,
-// as it does for up to 1,000, that one request is all; otherwise AllConnections pages through
-// from the start (asking for the first page again) with its checks against connections that
-// move while it pages, and the total it reached must be the first page's.
+// listAll lists every connection, page by page with AllPages and its checks against
+// connections that move while it pages. The switch, the service name, the total and the
+// permissions come from the first page, so that no request is made beyond the pages. Nothing
+// is returned unless every page arrived.
 func listAll(ctx context.Context, cl *client.Client, clusterID string) (*listing, error) {
-	first, err := cl.ListConnections(ctx, clusterID, &client.ListOptions{Limit: client.MaxPageSize})
-	if err != nil {
-		return nil, err
-	}
-	l := &listing{page: first, conns: first.Connections, all: true}
-	if len(first.Connections) == first.TotalCount && uniqueIDs(first.Connections) {
-		return l, nil
-	}
-	l.conns = make([]client.Connection, 0, first.TotalCount)
-	for conn, err := range cl.AllConnections(ctx, clusterID) {
+	var l *listing
+	for page, err := range cl.AllPages(ctx, clusterID) {
 		if err != nil {
 			return nil, err
 		}
-		l.conns = append(l.conns, conn)
+		if l == nil {
+			reach := client.MaxOffset + client.MaxPageSize
+			l = &listing{page: page, conns: make([]client.Connection, 0, min(page.TotalCount, reach)), all: true}
+		}
+		l.conns = append(l.conns, page.Connections...)
 	}
-	if len(l.conns) != first.TotalCount {
-		return nil, fmt.Errorf("AllConnections: total_count changed from %d to %d while paging: connections were added or removed", first.TotalCount, len(l.conns))
+	if l == nil { // AllPages yields the first page or an error
+		return nil, errors.New("AllPages: no page and no error")
 	}
 	return l, nil
-}
-
-// uniqueIDs reports whether no two connections have the same ID.
-func uniqueIDs(conns []client.Connection) bool {
-	seen := make(map[string]struct{}, len(conns))
-	for _, c := range conns {
-		if _, dup := seen[c.ID]; dup {
-			return false
-		}
-		seen[c.ID] = struct{}{}
-	}
-	return true
 }
 
 // writeTable writes l as an aligned table with a summary line.

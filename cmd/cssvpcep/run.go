@@ -16,12 +16,6 @@ type cli struct {
 	lookupEnv      func(string) (string, bool)
 }
 
-// getenv returns the value of an environment variable, "" when it is unset.
-func (c *cli) getenv(name string) string {
-	v, _ := c.lookupEnv(name)
-	return v
-}
-
 // command is one of cssvpcep's commands.
 type command struct {
 	name  string
