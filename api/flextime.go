@@ -21,8 +21,8 @@ type FlexTime struct {
 	Raw string
 }
 
-// timeLayouts are tried in order: the zoned form every example carries, then the documented
-// zone-less form. Fractional seconds are accepted by both (Go parses them after the seconds).
+// timeLayouts are the zoned form every example carries and the documented zone-less form.
+// Fractional seconds are accepted by both (Go parses them after the seconds).
 var timeLayouts = [...]string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"}
 
 // NewFlexTime returns t (in UTC) as a FlexTime that encodes in the zoned form.
@@ -32,7 +32,15 @@ func NewFlexTime(t time.Time) FlexTime {
 
 // ParseFlexTime parses s in one of the accepted forms. A zone-less time is taken as UTC.
 func ParseFlexTime(s string) (time.Time, error) {
-	for _, layout := range timeLayouts {
+	// No string parses under both layouts (one needs a zone, the other forbids text after the
+	// seconds), so trying first the one the end of s points to changes no result; it only
+	// spares the zone-less form, the documented one, a failed attempt (time.Parse allocates
+	// its error).
+	first, second := timeLayouts[0], timeLayouts[1]
+	if n := len(s); n > 0 && s[n-1] != 'Z' && (n < 6 || (s[n-6] != '+' && s[n-6] != '-')) {
+		first, second = second, first
+	}
+	for _, layout := range [2]string{first, second} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
@@ -68,6 +76,13 @@ func (t FlexTime) String() string {
 // UnmarshalJSON accepts any JSON string (see the type's comment) and null (which leaves t
 // zero). Other JSON types are an error.
 func (t *FlexTime) UnmarshalJSON(data []byte) error {
+	// Every real time stamp is a string of printable ASCII without escapes, whose value is
+	// exactly the bytes between the quotes; anything else (escapes, non-ASCII that may need
+	// U+FFFD, null, other types) goes through encoding/json, so the result is the same.
+	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && plainJSONString(data[1:n-1]) {
+		t.set(string(data[1 : n-1]))
+		return nil
+	}
 	if string(data) == "null" {
 		*t = FlexTime{}
 		return nil
@@ -76,9 +91,27 @@ func (t *FlexTime) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("time stamp: want a string, got %s", quoteExcerpt(data))
 	}
-	parsed, _ := ParseFlexTime(s) // a bad time stamp keeps Raw and a zero Time, by design
-	*t = FlexTime{Time: parsed, Raw: s}
+	t.set(s)
 	return nil
+}
+
+// set keeps s as Raw and its instant, if it parses; a bad time stamp keeps Raw and a zero Time,
+// by design.
+func (t *FlexTime) set(s string) {
+	parsed, _ := ParseFlexTime(s)
+	*t = FlexTime{Time: parsed, Raw: s}
+}
+
+// plainJSONString reports whether b, the bytes between a JSON string's quotes, is its own
+// value: printable ASCII without a quote or a backslash. JSON's escapes (\/, \u with surrogate
+// pairs) differ from Go's, so anything with a backslash is left to encoding/json.
+func plainJSONString(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes Raw when set, so what was received is sent back unchanged; otherwise Time

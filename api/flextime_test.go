@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -148,3 +149,54 @@ func TestFlexTime_roundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFlexTime_UnmarshalJSON holds the fast path to what encoding/json alone makes of the same
+// bytes: the same Raw, the same Time, the same acceptance.
+func FuzzFlexTime_UnmarshalJSON(f *testing.F) {
+	for _, s := range []string{`"2021-09-17T08:00:07Z"`, `"2021-09-17T08:00:07"`, `"2021-09-17T10:00:07+02:00"`,
+		`"2021-09-17T08:00:07.5"`, `"\u0032021-09-17T08:00:07Z"`, `"2021\/09"`, `"\xff"`, `null`, `1`, `""`, `"a\"b"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got FlexTime
+		gotErr := got.UnmarshalJSON(data)
+
+		var s string
+		wantErr := json.Unmarshal(data, &s)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("UnmarshalJSON(%q) error %v, encoding/json error %v", data, gotErr, wantErr)
+		}
+		if gotErr != nil {
+			return
+		}
+		want := FlexTime{Raw: s}
+		if s != "" {
+			want.Time, _ = ParseFlexTime(s)
+		}
+		if got.Raw != want.Raw || !got.Time.Equal(want.Time) {
+			t.Fatalf("UnmarshalJSON(%q) = %+v, want %+v", data, got, want)
+		}
+	})
+}
+
+// ParseFlexTime picks the layout to try first from the end of the string; the pick must never
+// change the result, only the cost.
+func TestParseFlexTime_layoutOrderChangesNothing(t *testing.T) {
+	for _, s := range []string{"2021-09-17T08:00:07Z", "2021-09-17T08:00:07", "2021-09-17T08:00:07+02:00",
+		"2021-09-17T08:00:07-05:30", "2021-09-17T08:00:07.123", "2021-09-17T08:00:07.1Z", "garbage", "", "Z", "+00:00"} {
+		got, gotErr := ParseFlexTime(s)
+		var want time.Time
+		var wantErr error = errNoLayout
+		for _, layout := range timeLayouts {
+			if tm, err := time.Parse(layout, s); err == nil {
+				want, wantErr = tm.UTC(), nil
+				break
+			}
+		}
+		if (gotErr == nil) != (wantErr == nil) || !got.Equal(want) {
+			t.Errorf("ParseFlexTime(%q) = %v, %v; trying every layout in turn gives %v, %v", s, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+var errNoLayout = errors.New("no layout parses")

@@ -244,7 +244,7 @@ func TestClient_ListConnections_responseErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"invalid JSON", `{"connections": [`, "unexpected EOF"},
+		{"invalid JSON", `{"connections": [`, "unexpected end of JSON input"},
 		{"HTML", `<html>oops</html>`, "invalid character"},
 		{"wrong type", `{"connections": [], "total_count": "1"}`, "total_count"},
 		{"missing connections", `{"total_count": 0}`, "connections is missing or null"},

@@ -1,12 +1,23 @@
 package client
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"io"
+	"sync"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/cssvpcep/cssvpcep/api"
 )
+
+// bodyBufs holds read buffers between calls. gojson.Unmarshal copies what it keeps out of its
+// input (every string), so a buffer can be reused as soon as Unmarshal returns.
+var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuf keeps an unusually large body's buffer out of the pool (a page of the
+// documented maximum of 1,000 connections is about 250 kB).
+const maxPooledBuf = 1 << 20
 
 // decodeList decodes the body of a 200 response to ShowVpcepConnection. It is the only place
 // the body is decoded, so that a faster decoder can replace it; a replacement must keep this
@@ -29,15 +40,25 @@ func decodeList(r io.Reader) (*api.ConnectionList, error) {
 		Connections *[]api.Connection `json:"connections"`
 		TotalCount  *int32            `json:"total_count"`
 	}{ConnectionList: list}
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&w); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("the body is empty")
+	// The body is read whole (through the caller's size limit) and then decoded: goccy/go-json
+	// decodes a byte slice about 3.5 times as fast as encoding/json with the same semantics
+	// (case-insensitive names, last duplicate wins, U+FFFD for invalid UTF-8, data after the
+	// value is an error); BENCHMARKS.md has the measurements and the alternatives.
+	buf := bodyBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuf {
+			buf.Reset()
+			bodyBufs.Put(buf)
 		}
+	}()
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("the body holds more than one JSON value")
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return nil, errors.New("the body is empty")
+	}
+	if err := gojson.Unmarshal(buf.Bytes(), &w); err != nil {
+		return nil, err
 	}
 	switch {
 	case w.Connections == nil:
