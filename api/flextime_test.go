@@ -186,7 +186,7 @@ func TestParseFlexTime_layoutOrderChangesNothing(t *testing.T) {
 		"2021-09-17T08:00:07-05:30", "2021-09-17T08:00:07.123", "2021-09-17T08:00:07.1Z", "garbage", "", "Z", "+00:00"} {
 		got, gotErr := ParseFlexTime(s)
 		var want time.Time
-		var wantErr error = errNoLayout
+		wantErr := errNoLayout
 		for _, layout := range timeLayouts {
 			if tm, err := time.Parse(layout, s); err == nil {
 				want, wantErr = tm.UTC(), nil

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -467,6 +468,8 @@ func parseEndpoint(rawURL string) (*url.URL, error) {
 		return nil, errors.New("the URL carries user information; credentials in a URL leak into logs: use WithToken or WithAccessKey")
 	case u.Host == "":
 		return nil, errors.New("the URL has no host")
+	case !validPort(u.Port()):
+		return nil, fmt.Errorf("the port %s is out of range 1-65535", quote(u.Port()))
 	case u.RawQuery != "" || u.ForceQuery:
 		return nil, errors.New("the URL has a query")
 	case u.Fragment != "" || strings.Contains(rawURL, "#"):
@@ -491,4 +494,14 @@ func regionEndpoint(region string) (*url.URL, error) {
 		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote(region), regionPattern)
 	}
 	return &url.URL{Scheme: "https", Host: "css." + region + ".otc.t-systems.com", Path: "/"}, nil
+}
+
+// validPort reports whether port, from url.URL.Port (digits only, or empty for the scheme's
+// default), is a TCP port a request can go to.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }

@@ -15,7 +15,9 @@
 // front of it, outermost first:
 //
 //  1. Request ID: every response, whichever layer writes it, carries an X-Request-Id of 32 hex
-//     digits; the request log (WithLogger) shows the same ID.
+//     digits; the request log (WithLogger) shows the same ID. (The one exception is what
+//     net/http answers before any handler runs: 431 for a header block over its 1 MiB limit,
+//     or 400 for a malformed request line, in plain text.)
 //  2. Latency and faults (WithLatency, WithFailRate).
 //  3. Authentication (WithToken, WithAccessKey); off unless configured.
 //  4. Contract validation (package contract): a request that breaks the spec is answered here,

@@ -15,8 +15,13 @@ import (
 	"github.com/cssvpcep/cssvpcep/contract"
 )
 
-// readHeaderTimeout bounds how long a client may take to send its request headers.
-const readHeaderTimeout = 10 * time.Second
+// readHeaderTimeout bounds how long a client may take to send its request headers, and
+// idleTimeout how long a kept-alive connection may wait for its next request, so that idle or
+// slow clients cannot hold connections (and goroutines) forever.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
 
 // Emulator is an in-memory CSS endpoint serving ShowVpcepConnection. Build it with New; serve
 // it with Serve or ListenAndServe, or mount Handler in a server of your own. It is safe for
@@ -36,8 +41,9 @@ type Emulator struct {
 }
 
 // New returns an Emulator configured by opts. Without options it serves the built-in seed
-// (BuiltinSeed) without authentication, latency or faults. The error names every option that
-// is wrong.
+// (BuiltinSeed) without authentication, latency or faults. The error holds a *ConfigError for
+// every option that is wrong (see ConfigError), or, when none is, for every cluster of
+// WithSynthetic that the seed has already.
 func New(opts ...Option) (*Emulator, error) {
 	cfg := defaultConfig()
 	if err := cfg.apply(opts); err != nil {
@@ -54,17 +60,22 @@ func New(opts ...Option) (*Emulator, error) {
 		}
 		seed = builtin
 	}
+	var dups []error
 	for _, s := range cfg.synthetic {
-		for _, have := range seed.Clusters {
-			if have.ProjectID == s.projectID && have.ClusterID == s.clusterID {
-				return nil, fmt.Errorf("emulator: WithSynthetic(%q, %q, %d): the seed has this cluster already", s.projectID, s.clusterID, s.n)
-			}
+		if slices.ContainsFunc(seed.Clusters, func(have SeedCluster) bool {
+			return have.ProjectID == s.projectID && have.ClusterID == s.clusterID
+		}) {
+			dups = append(dups, configError("WithSynthetic", "", "cluster %q of project %q: the seed has this cluster already", s.clusterID, s.projectID))
+			continue
 		}
 		c, err := SyntheticCluster(s.n)
 		if err != nil {
 			return nil, err
 		}
 		seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: s.projectID, ClusterID: s.clusterID, Cluster: c})
+	}
+	if err := joinErrors(dups); err != nil {
+		return nil, err
 	}
 	store, err := NewStore(seed)
 	if err != nil {
@@ -125,6 +136,7 @@ func (e *Emulator) Serve(l net.Listener) error {
 	srv := &http.Server{
 		Handler:           e.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(e.cfg.logger.Handler(), slog.LevelWarn),
 	}
 	e.mu.Lock()

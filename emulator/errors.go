@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/cssvpcep/cssvpcep/api"
@@ -67,4 +69,50 @@ func badRequest(w http.ResponseWriter, _ *http.Request, err error) {
 // response could not be written.
 func serverError(w http.ResponseWriter, _ *http.Request, err error) {
 	writeCSSError(w, http.StatusInternalServerError, codeServerError, "Failed to process the request: "+err.Error())
+}
+
+// ConfigError is one problem with an option of New (or NewTestServer): an option given a wrong
+// value, or clusters of WithSynthetic that the seed has already. New returns a *ConfigError for
+// a single problem and errors.Join of them for several (one level: its Unwrap() []error lists
+// every *ConfigError), so that all problems are reported at once; errors.As finds the first.
+// Other errors of New (the built-in seed failing to load, say) are not ConfigErrors: they are
+// no fault of the options.
+type ConfigError struct {
+	// Option is the option at fault, such as "WithAccessKey".
+	Option string
+	// Arg is the argument at fault of an option that takes several, as the option's doc names
+	// it: "accessKey" or "secretKey" (WithAccessKey), "d" or "jitter" (WithLatency), "rate"
+	// (WithFailRate), "projectID", "clusterID" or "n" (WithSynthetic). Empty for an option of
+	// one argument, and when the arguments are wrong together (a cluster the seed already
+	// has).
+	Arg string
+	// Err says what is wrong, without naming Option. It never quotes a token or a secret key.
+	Err error
+}
+
+// Error returns "emulator: <Option>: <Err>".
+func (e *ConfigError) Error() string {
+	if e.Err == nil {
+		return "emulator: " + e.Option + ": <nil>"
+	}
+	return "emulator: " + e.Option + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// configError is the *ConfigError of option, with Err made by fmt.Errorf.
+func configError(option, arg, format string, args ...any) *ConfigError {
+	return &ConfigError{Option: option, Arg: arg, Err: fmt.Errorf(format, args...)}
+}
+
+// joinErrors returns nil for no error, the error itself for one, and errors.Join for more.
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -16,7 +15,8 @@ import (
 )
 
 // Option configures New and NewTestServer. Each option checks its arguments, so that New fails
-// with an error naming the option; none of these errors quotes a token or a secret key.
+// with a *ConfigError naming the option (and the argument at fault); none of these errors
+// quotes a token or a secret key.
 type Option func(*config) error
 
 // config is what the options set. It is never modified after New returns.
@@ -43,7 +43,8 @@ func defaultConfig() *config {
 	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler)}
 }
 
-// apply runs opts in order, collecting every error, so that all wrong options are named at once.
+// apply runs opts in order, collecting every error, so that all wrong options are named at once:
+// one *ConfigError, or errors.Join of several.
 func (c *config) apply(opts []Option) error {
 	var errs []error
 	for _, opt := range opts {
@@ -54,7 +55,7 @@ func (c *config) apply(opts []Option) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return joinErrors(errs)
 }
 
 // WithSeed starts the emulator with the clusters of seed instead of the built-in seed
@@ -62,7 +63,7 @@ func (c *config) apply(opts []Option) error {
 func WithSeed(seed Seed) Option {
 	return func(c *config) error {
 		if err := seed.check(); err != nil {
-			return fmt.Errorf("emulator: WithSeed: %w", err)
+			return &ConfigError{Option: "WithSeed", Err: err}
 		}
 		c.seed, c.seedSource = &seed, "WithSeed"
 		return nil
@@ -76,7 +77,7 @@ func WithSeedFile(path string) Option {
 	return func(c *config) error {
 		seed, err := ReadSeedFile(path)
 		if err != nil {
-			return fmt.Errorf("emulator: WithSeedFile: %w", err)
+			return &ConfigError{Option: "WithSeedFile", Err: err}
 		}
 		c.seed, c.seedSource = &seed, "file "+path
 		return nil
@@ -88,12 +89,14 @@ func WithSeedFile(path string) Option {
 // It may be given several times.
 func WithSynthetic(projectID, clusterID string, n int) Option {
 	return func(c *config) error {
-		where := fmt.Sprintf("emulator: WithSynthetic(%q, %q, %d)", projectID, clusterID, n)
-		if err := checkIDs(projectID, clusterID); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+		if err := checkID("project ID", projectID); err != nil {
+			return &ConfigError{Option: "WithSynthetic", Arg: "projectID", Err: err}
+		}
+		if err := checkID("cluster ID", clusterID); err != nil {
+			return &ConfigError{Option: "WithSynthetic", Arg: "clusterID", Err: err}
 		}
 		if n < 0 || n > MaxSynthetic {
-			return fmt.Errorf("%s: %d connections is out of the range 0-%d", where, n, MaxSynthetic)
+			return configError("WithSynthetic", "n", "%d connections is out of the range 0-%d", n, MaxSynthetic)
 		}
 		c.synthetic = append(c.synthetic, synthetic{projectID: projectID, clusterID: clusterID, n: n})
 		return nil
@@ -112,10 +115,10 @@ type synthetic struct {
 func WithToken(token string) Option {
 	return func(c *config) error {
 		if token == "" {
-			return errors.New("emulator: WithToken: the token is empty")
+			return configError("WithToken", "", "the token is empty")
 		}
 		if i := strings.IndexFunc(token, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }); i >= 0 {
-			return fmt.Errorf("emulator: WithToken: the token has a space or control character at byte %d", i)
+			return configError("WithToken", "", "the token has a space or control character at byte %d", i)
 		}
 		c.tokens = append(c.tokens, newSecret(token))
 		return nil
@@ -129,10 +132,15 @@ func WithToken(token string) Option {
 func WithAccessKey(accessKey, secretKey string) Option {
 	return func(c *config) error {
 		if _, err := signer.NewCredentials(accessKey, secretKey); err != nil {
-			return fmt.Errorf("emulator: WithAccessKey: %w", err)
+			// A placeholder secret key tells which of the two is at fault.
+			arg := "secretKey"
+			if _, akErr := signer.NewCredentials(accessKey, "x"); akErr != nil {
+				arg = "accessKey"
+			}
+			return &ConfigError{Option: "WithAccessKey", Arg: arg, Err: err}
 		}
 		if _, dup := c.keys[accessKey]; dup {
-			return fmt.Errorf("emulator: WithAccessKey: access key %q is given twice", accessKey)
+			return configError("WithAccessKey", "accessKey", "access key %q is given twice", accessKey)
 		}
 		if c.keys == nil {
 			c.keys = make(map[string]secret)
@@ -147,7 +155,7 @@ func WithAccessKey(accessKey, secretKey string) Option {
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return errors.New("emulator: WithClock: the clock is nil")
+			return configError("WithClock", "", "the clock is nil")
 		}
 		c.clock = now
 		return nil
@@ -159,8 +167,11 @@ func WithClock(now func() time.Time) Option {
 // waits is dropped.
 func WithLatency(d, jitter time.Duration) Option {
 	return func(c *config) error {
-		if d < 0 || jitter < 0 {
-			return fmt.Errorf("emulator: WithLatency(%v, %v): a duration is negative", d, jitter)
+		switch {
+		case d < 0:
+			return configError("WithLatency", "d", "latency %v is negative", d)
+		case jitter < 0:
+			return configError("WithLatency", "jitter", "jitter %v is negative", jitter)
 		}
 		c.latency, c.jitter = d, jitter
 		return nil
@@ -173,7 +184,7 @@ func WithLatency(d, jitter time.Duration) Option {
 func WithFailRate(rate float64, seed int64) Option {
 	return func(c *config) error {
 		if math.IsNaN(rate) || rate < 0 || rate > 1 {
-			return fmt.Errorf("emulator: WithFailRate: rate %v is not between 0 and 1", rate)
+			return configError("WithFailRate", "rate", "rate %v is not between 0 and 1", rate)
 		}
 		c.failRate, c.failSeed = rate, seed
 		return nil
@@ -210,7 +221,7 @@ func WithResponseValidation() Option {
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
 		if logger == nil {
-			return errors.New("emulator: WithLogger: the logger is nil")
+			return configError("WithLogger", "", "the logger is nil")
 		}
 		c.logger = logger
 		return nil

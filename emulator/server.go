@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/api"
 )
@@ -134,9 +135,26 @@ func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 func (e *notFoundError) detail() string {
 	if e.noProject {
-		return fmt.Sprintf("project %q has no clusters", e.projectID)
+		return fmt.Sprintf("project %s has no clusters", quoteID(e.projectID))
 	}
-	return fmt.Sprintf("project %q has no cluster %q", e.projectID, e.clusterID)
+	return fmt.Sprintf("project %s has no cluster %s", quoteID(e.projectID), quoteID(e.clusterID))
+}
+
+// maxQuotedID bounds how much of an ID a message quotes: an ID can be as long as the request
+// line allows, and an error body should not echo kilobytes back.
+const maxQuotedID = 64
+
+// quoteID quotes id for a message, cut to maxQuotedID bytes (at a character boundary) and
+// marked with "…" when longer.
+func quoteID(id string) string {
+	if len(id) <= maxQuotedID {
+		return strconv.Quote(id)
+	}
+	cut := maxQuotedID
+	for cut > 0 && !utf8.RuneStart(id[cut]) {
+		cut--
+	}
+	return strconv.Quote(id[:cut]) + "…"
 }
 
 // allMethods are probed to fill the Allow header of a 405.

@@ -14,7 +14,7 @@ import (
 // The exit statuses.
 const (
 	exitOK      = 0 // success, or help asked for
-	exitFailure = 1 // the API or the network failed (or the emulator could not listen)
+	exitFailure = 1 // the API or the network failed (or the emulator could not start or listen)
 	exitUsage   = 2 // a wrong or missing flag, argument or environment variable
 )
 
@@ -38,26 +38,6 @@ func usageErrors(errs []*usageError) error {
 		return nil
 	}
 	return &all
-}
-
-// relabel splits the error of emulator.New into its lines, one per problem, and makes each line
-// about an option name the flag that gave the option: labels maps an option's name, as those
-// errors start ("WithToken"), to its flag ("--token"). It returns the lines about options in
-// labeled, the others in other, all without the package's prefix. It depends on the wording of
-// the emulator's errors, which have no type yet; the client's have (client.ConfigError).
-func relabel(err error, labels map[string]string) (labeled, other []string) {
-lines:
-	for line := range strings.SplitSeq(err.Error(), "\n") {
-		line = trimPackage(line)
-		for option, label := range labels {
-			if rest, ok := strings.CutPrefix(line, option+": "); ok {
-				labeled = append(labeled, label+": "+rest)
-				continue lines
-			}
-		}
-		other = append(other, line)
-	}
-	return labeled, other
 }
 
 // trimPackage removes the "client: " or "emulator: " that the packages' errors start with,

@@ -47,7 +47,8 @@ Flags:
                         stderr
   -h, --help            show this help
 
-Exit status: 0 stopped by a signal; 1 the address could not be listened on; 2 usage error.
+Exit status: 0 stopped by a signal; 1 the emulator could not start or the address could not be
+listened on; 2 usage error.
 `
 
 // shutdownTimeout bounds how long serve waits for the requests in flight once told to stop.
@@ -91,11 +92,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	e, err := emulator.New(opts...)
 	if err != nil {
-		labeled, other := relabel(err, map[string]string{
-			"WithSeedFile": "--seed", "WithSynthetic": "--connections", "WithToken": "--token",
-			"WithAccessKey": "--ak/--sk", "WithLatency": "--latency", "WithFailRate": "--fail-rate",
-		})
-		return &usageError{problems: append(labeled, other...)}
+		return emulatorError(err)
 	}
 
 	l, err := new(net.ListenConfig).Listen(ctx, "tcp", f.addr.value)
@@ -127,12 +124,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 // emulatorOptions checks the flags package flag cannot check and turns them into options.
 func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	var problems []*usageError
-	if _, _, err := net.SplitHostPort(f.addr.value); err != nil {
+	if _, port, err := net.SplitHostPort(f.addr.value); err != nil {
 		var ae *net.AddrError
 		if errors.As(err, &ae) {
 			err = errors.New(ae.Err) // AddrError quotes the address again
 		}
 		problems = append(problems, usagef("--addr: %s: %v", quoteArg(f.addr.value), err))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		problems = append(problems, usagef("--addr: %s: port %s is out of range 0-65535", quoteArg(f.addr.value), port))
 	}
 	switch {
 	case f.ak.set && !f.sk.set:
@@ -173,6 +172,50 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 		opts = append(opts, emulator.WithLogger(debugLogger(c.stderr)))
 	}
 	return opts, nil
+}
+
+// emulatorFlags are the flags that give an emulator option, by the option's name; WithAccessKey's
+// two flags are told apart by the argument at fault (emulatorFlag).
+var emulatorFlags = map[string]string{
+	"WithSeedFile":  "--seed",
+	"WithSynthetic": "--connections",
+	"WithToken":     "--token",
+	"WithLatency":   "--latency",
+	"WithFailRate":  "--fail-rate",
+}
+
+// emulatorFlag returns the flag that gave the option of ce, "" for an option the command sets
+// itself.
+func emulatorFlag(ce *emulator.ConfigError) string {
+	if ce.Option != "WithAccessKey" {
+		return emulatorFlags[ce.Option]
+	}
+	switch ce.Arg {
+	case "accessKey":
+		return "--ak"
+	case "secretKey":
+		return "--sk"
+	}
+	return "--ak/--sk"
+}
+
+// emulatorError turns the error of emulator.New into the command's: a usage error (exit status
+// 2) naming the flag of every *emulator.ConfigError when each is about an option a flag gives;
+// otherwise (something no flag can cause) the error itself, exit status 1.
+func emulatorError(err error) error {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok { //nolint:errorlint // New joins its problems one level deep
+		errs = joined.Unwrap()
+	}
+	problems := make([]string, 0, len(errs))
+	for _, e := range errs {
+		var ce *emulator.ConfigError
+		if !errors.As(e, &ce) || emulatorFlag(ce) == "" {
+			return fmt.Errorf("the emulator cannot start: %w", err)
+		}
+		problems = append(problems, emulatorFlag(ce)+": "+ce.Err.Error())
+	}
+	return &usageError{problems: problems}
 }
 
 // syntheticID is the ID of the cluster --connections n adds.
