@@ -231,7 +231,7 @@ func (c *Client) show(ctx context.Context, a *attempt, clusterID string, params 
 		return nil, resp, fmt.Errorf("client: %s: %w", opShow, tooLarge(c.cfg.maxResponseSize))
 	}
 	body := newLimitedBody(resp.Body, c.cfg.maxResponseSize)
-	list, err := decodeList(body)
+	list, err := decodeList(body, resp.ContentLength)
 	switch {
 	case errors.Is(body.err, ErrResponseTooLarge):
 		return nil, resp, fmt.Errorf("client: %s: %w", opShow, body.err)

@@ -31,7 +31,7 @@ const maxPooledBuf = 1 << 20
 //     contract validator reports it; a page is still usable);
 //   - an error from r is returned (possibly wrapped); the caller tells read errors from
 //     decoding errors by what r itself reports, so the error text is free.
-func decodeList(r io.Reader) (*api.ConnectionList, error) {
+func decodeList(r io.Reader, sizeHint int64) (*api.ConnectionList, error) {
 	list := new(api.ConnectionList)
 	// The two outer fields shadow the embedded ones, so that a missing or null value stays a
 	// nil pointer instead of a zero value; the other fields go straight into list.
@@ -51,6 +51,11 @@ func decodeList(r io.Reader) (*api.ConnectionList, error) {
 			bodyBufs.Put(buf)
 		}
 	}()
+	if sizeHint > 0 {
+		// Room for the whole body plus the MinRead that ReadFrom wants free before each read,
+		// so that a body of known length is read without the buffer doubling past it.
+		buf.Grow(int(sizeHint) + bytes.MinRead)
+	}
 	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, err
 	}

@@ -25,12 +25,12 @@ func TestDecodeList(t *testing.T) {
 		{name: "null optional fields are absent", body: `{"connections":[],"total_count":0,"vpcepUpdateSwitch":null,"permissions":null,"vpcServiceName":null}`},
 	}
 	for _, tt := range ok {
-		if _, err := decodeList(strings.NewReader(tt.body)); err != nil {
+		if _, err := decodeList(strings.NewReader(tt.body), -1); err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
 
-	list, err := decodeList(strings.NewReader(`{"connections":[{"id":"a","status":"accepted","created_at":"soon","update_at":"2024-01-02T03:04:05Z"}],"total_count":7,"vpcepUpdateSwitch":"true","vpcServiceName":"s","permissions":[{"id":"p"}]}`))
+	list, err := decodeList(strings.NewReader(`{"connections":[{"id":"a","status":"accepted","created_at":"soon","update_at":"2024-01-02T03:04:05Z"}],"total_count":7,"vpcepUpdateSwitch":"true","vpcServiceName":"s","permissions":[{"id":"p"}]}`), -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestDecodeList(t *testing.T) {
 		{"time stamp number", `{"connections":[{"id":"a","status":"accepted","created_at":5}],"total_count":1}`},
 	}
 	for _, tt := range bad {
-		if got, err := decodeList(strings.NewReader(tt.body)); err == nil {
+		if got, err := decodeList(strings.NewReader(tt.body), -1); err == nil {
 			t.Errorf("%s: decoded %+v, want an error", tt.name, got)
 		}
 	}
@@ -70,14 +70,14 @@ func TestDecodeList(t *testing.T) {
 func TestDecodeList_readError(t *testing.T) {
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader(`{"connections":[`), readerFunc(func([]byte) (int, error) { return 0, boom }))
-	if _, err := decodeList(r); !errors.Is(err, boom) {
+	if _, err := decodeList(r, -1); !errors.Is(err, boom) {
 		t.Errorf("error = %v, want the reader's", err)
 	}
 }
 
 func TestDecodeList_readsToTheEnd(t *testing.T) {
 	r := strings.NewReader(`{"connections":[],"total_count":0}` + strings.Repeat(" ", 10000))
-	if _, err := decodeList(r); err != nil || r.Len() != 0 {
+	if _, err := decodeList(r, -1); err != nil || r.Len() != 0 {
 		t.Errorf("error %v, %d bytes left unread", err, r.Len())
 	}
 }

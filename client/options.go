@@ -373,8 +373,10 @@ func WithBackoff(backoff Backoff) Option {
 
 // WithMaxResponseSize sets the largest response body, in bytes, that a call reads
 // (DefaultMaxResponseSize unless set). A larger body fails the call with ErrResponseTooLarge
-// as soon as the limit is passed; no more than the limit is ever held in memory. It also
-// bounds what run-time validation (WithValidation) reads.
+// as soon as the limit is passed, so memory stays bounded by the limit, not by the body: a
+// body that announces its length (Content-Length) is read into a buffer of that size, one
+// that does not (chunked) into a buffer that grows by doubling, at most to about twice the
+// limit. It also bounds what run-time validation (WithValidation) reads.
 func WithMaxResponseSize(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
