@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 )
@@ -18,7 +19,15 @@ type FlexBool bool
 // the value received. (A null never reaches it: the field is a *FlexBool, which encoding/json
 // sets to nil for null, so null reads as absent.)
 func (b *FlexBool) UnmarshalJSON(data []byte) error {
-	switch string(bytes.TrimSpace(data)) {
+	v := bytes.TrimSpace(data)
+	if len(v) > 0 && v[0] == '"' && bytes.IndexByte(v, '\\') >= 0 {
+		// An escaped string ("\u0074rue" is the string "true"): unquote it as JSON does.
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			v = []byte(strconv.Quote(s))
+		}
+	}
+	switch string(v) {
 	case "true", `"true"`:
 		*b = true
 		return nil

@@ -82,3 +82,19 @@ func TestFlexBool_behavesLikeBool(t *testing.T) {
 		t.Error("bool(FlexBool(true)) is false")
 	}
 }
+
+// A JSON string may spell its characters with escapes: "\u0074rue" is the string "true".
+func TestFlexBool_UnmarshalJSON_escapedStrings(t *testing.T) {
+	for in, want := range map[string]FlexBool{`"\u0074rue"`: true, `"f\u0061lse"`: false, `"\u0066\u0061\u006c\u0073\u0065"`: false} {
+		got := !want
+		if err := json.Unmarshal([]byte(in), &got); err != nil || got != want {
+			t.Errorf("Unmarshal(%s) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{`"\u0074ru"`, `"tru\"e"`, `"\ud800"`, `"\x"`} {
+		var got FlexBool
+		if err := json.Unmarshal([]byte(in), &got); err == nil {
+			t.Errorf("Unmarshal(%s) = %v, want an error", in, got)
+		}
+	}
+}

@@ -699,3 +699,30 @@ func TestSpec_isValid(t *testing.T) {
 		t.Fatal("no seed example")
 	}
 }
+
+// kin-openapi decodes only the first JSON value of a body; data after it is reported too, and
+// the error is ErrTrailingData.
+func TestRoundTripper_rejectsTrailingData(t *testing.T) {
+	for _, body := range []string{
+		`{"connections":[],"total_count":0}x`,
+		`{"connections":[],"total_count":0} {}`,
+		`{"connections":[],"total_count":0}` + "\x00",
+	} {
+		srv := serve(t, jsonReply(body))
+		client := newClient(t, srv.URL, validating(t))
+		_, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", nil)
+		want := responsePrefix + "body: holds more data after its JSON value"
+		if got := asValidationError(t, err).Error(); got != want {
+			t.Errorf("%q: message\n got: %s\nwant: %s", body, got, want)
+		}
+		if !errors.Is(err, contract.ErrTrailingData) {
+			t.Errorf("%q: %v is not ErrTrailingData", body, err)
+		}
+	}
+	// White space after the value is no data.
+	srv := serve(t, jsonReply(`{"connections":[],"total_count":0}`+" \n\t"))
+	client := newClient(t, srv.URL, validating(t))
+	if _, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", nil); err != nil {
+		t.Errorf("trailing white space: %v", err)
+	}
+}

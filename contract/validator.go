@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -120,10 +121,11 @@ func (v *validator) checkRequest(req *http.Request, route *routers.Route, params
 		in.Request = &c
 	}
 	err := joinRuleErrors(broken, openapi3filter.ValidateRequest(req.Context(), in))
-	if err == nil && (body == nil || !body.over) {
+	trailing := trailingData(req.Header.Get("Content-Type"), body)
+	if err == nil && (body == nil || !body.over) && !trailing {
 		return in, nil
 	}
-	return in, v.failure(DirectionRequest, in, 0, err, body)
+	return in, v.failure(DirectionRequest, in, 0, err, body, trailing)
 }
 
 // checkResponse validates a response to the request that in describes.
@@ -134,18 +136,24 @@ func (v *validator) checkResponse(in *openapi3filter.RequestValidationInput, sta
 	}
 	rin.SetBodyBytes(body.data)
 	err := openapi3filter.ValidateResponse(in.Request.Context(), rin)
-	if err == nil && !body.over {
+	trailing := trailingData(header.Get("Content-Type"), body)
+	if err == nil && !body.over && !trailing {
 		return nil
 	}
-	return v.failure(DirectionResponse, in, status, err, body)
+	return v.failure(DirectionResponse, in, status, err, body, trailing)
 }
 
-// failure builds the ValidationError for err (which may be nil when only the body was too large).
-func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationInput, status int, err error, body *buffered) *ValidationError {
+// failure builds the ValidationError for err (which may be nil when only the body was too
+// large, or held data after its JSON value).
+func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationInput, status int, err error, body *buffered, trailing bool) *ValidationError {
 	ps := problemsOf(err)
 	if body != nil && body.over {
 		ps = append(ps, Problem{In: "body", Rule: fmt.Sprintf("is larger than the %d-byte limit, so it was not validated", v.limit)})
 		err = errors.Join(ErrBodyTooLarge, err)
+	}
+	if trailing {
+		ps = append(ps, Problem{In: "body", Rule: "holds more data after its JSON value"})
+		err = errors.Join(ErrTrailingData, err)
 	}
 	return &ValidationError{
 		Direction:   dir,
@@ -156,4 +164,21 @@ func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationI
 		Problems:    ps,
 		Err:         err,
 	}
+}
+
+// ErrTrailingData is found (errors.Is) in the Err of a ValidationError whose JSON body holds
+// more than one value, such as {...}x or {...}{...}: kin-openapi decodes the first value only,
+// while a client decoding the body whole refuses it.
+var ErrTrailingData = errors.New("contract: data after the JSON body")
+
+// trailingData reports whether a JSON body (by its Content-Type) holds data after its first
+// value. json.Valid scans the body once; only a body it refuses is decoded again to tell
+// trailing data (the first value decodes) from a broken value, which kin-openapi reports.
+func trailingData(contentType string, body *buffered) bool {
+	if body == nil || body.over || len(body.data) == 0 || !strings.Contains(strings.ToLower(contentType), "json") ||
+		json.Valid(body.data) {
+		return false
+	}
+	var first json.RawMessage
+	return json.NewDecoder(bytes.NewReader(body.data)).Decode(&first) == nil
 }
