@@ -63,7 +63,7 @@ func (c *Client) prepare(_ context.Context, req *http.Request) error {
 		req.Header.Set("X-Project-Id", c.cfg.projectID)
 	}
 	if c.cfg.hasToken {
-		req.Header.Set("X-Auth-Token", c.cfg.token.reveal())
+		req.Header.Set("X-Auth-Token", c.cfg.token.Reveal())
 		return nil
 	}
 	if err := signer.Sign(req, c.cfg.keys, c.cfg.now()); err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/cssvpcep/cssvpcep/signer"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
 // The environment variables NewFromEnv reads: the OpenStack names that Open Telekom Cloud and
@@ -99,7 +101,7 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 			if reason := headerTextProblem("the token", token); reason != "" {
 				bad("WithToken", EnvAuthToken, errors.New(reason))
 			} else {
-				set(func(c *config) { c.token, c.hasToken = newSecret(token), true })
+				set(func(c *config) { c.token, c.hasToken = redact.New(token), true })
 			}
 		case ak != "" && sk != "":
 			if creds, err := signer.NewCredentials(ak, sk); err != nil {

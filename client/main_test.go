@@ -15,6 +15,8 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
 func TestMain(m *testing.M) {
@@ -114,7 +116,7 @@ func (f *fixture) problems() []*contract.ValidationError {
 // useAccessKey replaces the fixture's token with AK/SK credentials.
 func useAccessKey() Option {
 	return func(c *config) error {
-		c.token, c.hasToken = secret{}, false
+		c.token, c.hasToken = redact.Secret{}, false
 		return WithAccessKey(testAK, testSK)(c)
 	}
 }

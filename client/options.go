@@ -15,6 +15,8 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/signer"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
 // Defaults of the options.
@@ -123,7 +125,7 @@ type config struct {
 	projectID     string
 	projectHeader bool
 
-	token    secret
+	token    redact.Secret
 	keys     signer.Credentials
 	hasToken bool
 	hasKeys  bool
@@ -271,7 +273,7 @@ func WithToken(token string) Option {
 		if reason := headerTextProblem("the token", token); reason != "" {
 			return optionError("WithToken", "%s", reason)
 		}
-		c.token, c.hasToken = newSecret(token), true
+		c.token, c.hasToken = redact.New(token), true
 		return nil
 	}
 }

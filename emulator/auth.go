@@ -4,43 +4,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/signer"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
-
-// redacted stands in for a secret wherever one could be printed, as in packages signer and
-// client.
-const redacted = "[REDACTED]"
-
-// secret holds a token or a secret key. Every way of printing or encoding it gives
-// "[REDACTED]"; only reveal returns it. The value sits in a closure so that printing by
-// reflection (unexported fields, bad verbs) finds a func rather than the bytes.
-type secret struct{ value func() string }
-
-func newSecret(s string) secret { return secret{value: func() string { return s }} }
-
-func (s secret) reveal() string { return s.value() }
-
-// String returns the placeholder.
-func (secret) String() string { return redacted }
-
-// GoString returns the placeholder, quoted, for %#v.
-func (secret) GoString() string { return strconv.Quote(redacted) }
-
-// Format prints the placeholder for every verb.
-func (secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// MarshalJSON encodes the placeholder.
-func (secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(redacted)), nil }
-
-// LogValue gives log/slog the placeholder.
-func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // authenticator is the API Gateway's check of the credentials: an X-Auth-Token from the
 // configured ones, or an AK/SK signature by a configured key pair. It answers anything else
@@ -48,7 +20,7 @@ func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 type authenticator struct {
 	next   http.Handler
 	tokens [][sha256.Size]byte // the tokens' hashes: equal lengths make the comparison constant-time
-	keys   map[string]secret
+	keys   map[string]redact.Secret
 	clock  func() time.Time
 	log    *slog.Logger
 	expect string // what a request must carry, for messages
@@ -57,7 +29,7 @@ type authenticator struct {
 func newAuthenticator(next http.Handler, c *config) *authenticator {
 	a := &authenticator{next: next, keys: c.keys, clock: c.clock, log: c.logger}
 	for _, t := range c.tokens {
-		a.tokens = append(a.tokens, sha256.Sum256([]byte(t.reveal())))
+		a.tokens = append(a.tokens, sha256.Sum256([]byte(t.Reveal())))
 	}
 	var kinds []string
 	if len(a.tokens) > 0 {
@@ -129,7 +101,7 @@ func (a *authenticator) lookup(accessKey string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return sk.reveal(), true
+	return sk.Reveal(), true
 }
 
 // verifyReason renders Verify's error without its "signer: " prefix: the reason and the detail,

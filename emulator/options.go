@@ -12,6 +12,8 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/signer"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
 // Option configures New and NewTestServer. Each option checks its arguments, so that New fails
@@ -25,8 +27,8 @@ type config struct {
 	seedSource string // where the seed comes from, for String
 	synthetic  []synthetic
 
-	tokens []secret
-	keys   map[string]secret // access key → secret key
+	tokens []redact.Secret
+	keys   map[string]redact.Secret // access key → secret key
 	clock  func() time.Time
 
 	latency, jitter time.Duration
@@ -120,7 +122,7 @@ func WithToken(token string) Option {
 		if i := strings.IndexFunc(token, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }); i >= 0 {
 			return configError("WithToken", "", "the token has a space or control character at byte %d", i)
 		}
-		c.tokens = append(c.tokens, newSecret(token))
+		c.tokens = append(c.tokens, redact.New(token))
 		return nil
 	}
 }
@@ -143,9 +145,9 @@ func WithAccessKey(accessKey, secretKey string) Option {
 			return configError("WithAccessKey", "accessKey", "access key %q is given twice", accessKey)
 		}
 		if c.keys == nil {
-			c.keys = make(map[string]secret)
+			c.keys = make(map[string]redact.Secret)
 		}
-		c.keys[accessKey] = newSecret(secretKey)
+		c.keys[accessKey] = redact.New(secretKey)
 		return nil
 	}
 }
