@@ -1,71 +1,182 @@
 package emulator_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cssvpcep/cssvpcep/emulator"
+	"github.com/cssvpcep/cssvpcep/signer"
 )
 
-// The emulator against a bare handler writing the same bytes, both over real HTTP on loopback
-// with parallel clients: the emulator's overhead per request. Compare the pairs, as in
-//
-//	go test -run '^$' -bench . -benchtime 2s ./emulator/
+// benchParallelism times GOMAXPROCS is the number of clients sending at once in
+// BenchmarkEmulator and BenchmarkEmulatorLoad: 8 on a 2-core machine.
+const benchParallelism = 4
+
+// BenchmarkEmulator is the emulator against a bare handler writing the same bytes (the same
+// headers, the same body), both over real HTTP on loopback, served and called in this process
+// by the same parallel clients sending the same requests (credentials included): what differs
+// is the server side alone. Each pair reports ns/op, the throughput (req/s) and the latency
+// percentiles of single requests (p50-µs, p99-µs). Compare the pairs with
+// benchstat -col /server (BENCHMARKS.md); BenchmarkEmulatorLoad interleaves the two servers
+// more finely, for the throughput ratio.
 func BenchmarkEmulator(b *testing.B) {
-	for _, bb := range []struct {
+	for _, c := range emulatorCases(b) {
+		b.Run("case="+c.name+"/server=bare", func(b *testing.B) { serveParallel(b, c.bare, c.target, c.prepare) })
+		b.Run("case="+c.name+"/server=emulator", func(b *testing.B) { serveParallel(b, c.emulator, c.target, c.prepare) })
+	}
+}
+
+// emulatorCase is an emulator and a bare handler answering its request with the bytes it
+// answers with.
+type emulatorCase struct {
+	name, target   string
+	emulator, bare http.Handler
+	prepare        func(*http.Request) error // adds the credentials; nil for none
+}
+
+// emulatorCases are the built-in seed's current example without authentication, synthetic
+// pages of 10, 100 and 1,000 connections, and the current example with token and with AK/SK
+// authentication on, as `cssvpcep serve --token` or `--ak/--sk` runs it.
+func emulatorCases(b *testing.B) []emulatorCase {
+	b.Helper()
+	creds, err := signer.NewCredentials(testAK, testSK)
+	if err != nil {
+		b.Fatal(err)
+	}
+	withToken := func(r *http.Request) error {
+		r.Header.Set("X-Auth-Token", testToken)
+		return nil
+	}
+	sign := func(r *http.Request) error { return signer.Sign(r, creds, time.Now()) }
+	var cases []emulatorCase
+	for _, c := range []struct {
 		name, target string
 		opts         []emulator.Option
+		prepare      func(*http.Request) error
 	}{
-		{"default", defaultPath, nil},
-		{"page10", connectionsPath("p", "c") + "?offset=5&limit=10", []emulator.Option{emulator.WithSynthetic("p", "c", 100)}},
-		{"page100", connectionsPath("p", "c") + "?limit=100", []emulator.Option{emulator.WithSynthetic("p", "c", 100)}},
-		{"page1000", connectionsPath("p", "c") + "?limit=1000", []emulator.Option{emulator.WithSynthetic("p", "c", 1000)}},
+		{"default", defaultPath, nil, nil},
+		{"page10", connectionsPath("p", "c") + "?offset=5&limit=10", []emulator.Option{emulator.WithSynthetic("p", "c", 100)}, nil},
+		{"page100", connectionsPath("p", "c") + "?limit=100", []emulator.Option{emulator.WithSynthetic("p", "c", 100)}, nil},
+		{"page1000", connectionsPath("p", "c") + "?limit=1000", []emulator.Option{emulator.WithSynthetic("p", "c", 1000)}, nil},
+		{"token", defaultPath, []emulator.Option{emulator.WithToken(testToken)}, withToken},
+		{"aksk", defaultPath, []emulator.Option{emulator.WithAccessKey(testAK, testSK)}, sign},
 	} {
-		e, err := emulator.New(bb.opts...)
+		e, err := emulator.New(c.opts...)
 		if err != nil {
 			b.Fatal(err)
 		}
+		req := httptest.NewRequest(http.MethodGet, c.target, nil)
+		if c.prepare != nil {
+			if err := c.prepare(req); err != nil {
+				b.Fatal(err)
+			}
+		}
 		rec := httptest.NewRecorder()
-		e.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, bb.target, nil))
+		e.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: status %d: %s", c.name, rec.Code, rec.Body)
+		}
 		body, id := rec.Body.Bytes(), rec.Header().Get("X-Request-Id")
 		bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("X-Request-Id", id)
 			_, _ = w.Write(body)
 		})
-		b.Run(bb.name+"/emulator", func(b *testing.B) { serveParallel(b, e.Handler(), bb.target) })
-		b.Run(bb.name+"/bare", func(b *testing.B) { serveParallel(b, bare, bb.target) })
+		cases = append(cases, emulatorCase{name: c.name, target: c.target, emulator: e.Handler(), bare: bare, prepare: c.prepare})
 	}
+	return cases
 }
 
-func serveParallel(b *testing.B, h http.Handler, target string) {
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	tr := &http.Transport{MaxIdleConnsPerHost: 64}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr}
-	url := srv.URL + target
+// serveParallel serves h on loopback and sends it b.N requests for target from parallel
+// clients, each request prepared by prepare (nil: sent as it is). Besides ns/op it reports
+// the throughput and the 50th and 99th percentiles of the requests' durations.
+func serveParallel(b *testing.B, h http.Handler, target string, prepare func(*http.Request) error) {
+	s := startLoadServer(b, h, target, prepare)
+	var (
+		mu  sync.Mutex
+		all []time.Duration
+	)
+	b.SetParallelism(benchParallelism)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		var durations []time.Duration
+		defer func() {
+			mu.Lock()
+			defer mu.Unlock()
+			all = append(all, durations...)
+		}()
 		for pb.Next() {
-			req, err := http.NewRequest(http.MethodGet, url, nil)
+			d, err := s.send()
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
+			durations = append(durations, d)
 		}
 	})
+	b.StopTimer()
+	reportLatency(b, "", all)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// loadServer is a handler served on loopback and a client of its own to call it with.
+type loadServer struct {
+	hc      *http.Client
+	url     string
+	prepare func(*http.Request) error
+}
+
+// startLoadServer serves h on loopback until b ends.
+func startLoadServer(b *testing.B, h http.Handler, target string, prepare func(*http.Request) error) *loadServer {
+	srv := httptest.NewServer(h)
+	b.Cleanup(srv.Close)
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	b.Cleanup(tr.CloseIdleConnections)
+	return &loadServer{hc: &http.Client{Transport: tr}, url: srv.URL + target, prepare: prepare}
+}
+
+// send makes one request and reads the whole response, returning how long that took, from
+// building the request to reading the last byte; a status other than 200 is an error.
+func (s *loadServer) send() (time.Duration, error) {
+	start := time.Now()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, s.url, nil)
+	if err != nil {
+		return 0, err
+	}
+	if s.prepare != nil {
+		if err := s.prepare(req); err != nil {
+			return 0, err
+		}
+	}
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return time.Since(start), nil
+}
+
+// reportLatency reports the 50th and 99th percentiles of durations, in microseconds, as
+// <prefix>p50-µs and <prefix>p99-µs.
+func reportLatency(b *testing.B, prefix string, durations []time.Duration) {
+	if len(durations) == 0 {
+		return
+	}
+	slices.Sort(durations)
+	at := func(p float64) float64 {
+		return float64(durations[int(p*float64(len(durations)-1))].Nanoseconds()) / 1e3
+	}
+	b.ReportMetric(at(0.50), prefix+"p50-µs")
+	b.ReportMetric(at(0.99), prefix+"p99-µs")
 }
