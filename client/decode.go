@@ -32,14 +32,6 @@ const maxPooledBuf = 1 << 20
 //   - an error from r is returned (possibly wrapped); the caller tells read errors from
 //     decoding errors by what r itself reports, so the error text is free.
 func decodeList(r io.Reader, sizeHint int64) (*api.ConnectionList, error) {
-	list := new(api.ConnectionList)
-	// The two outer fields shadow the embedded ones, so that a missing or null value stays a
-	// nil pointer instead of a zero value; the other fields go straight into list.
-	w := struct {
-		*api.ConnectionList
-		Connections *[]api.Connection `json:"connections"`
-		TotalCount  *int32            `json:"total_count"`
-	}{ConnectionList: list}
 	// The body is read whole (through the caller's size limit) and then decoded: goccy/go-json
 	// decodes a byte slice about 3.5 times as fast as encoding/json with the same semantics
 	// (case-insensitive names, last duplicate wins, U+FFFD for invalid UTF-8, data after the
@@ -59,10 +51,24 @@ func decodeList(r io.Reader, sizeHint int64) (*api.ConnectionList, error) {
 	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+	return unmarshalList(buf.Bytes(), gojson.Unmarshal)
+}
+
+// unmarshalList decodes a whole body with unmarshal (goccy/go-json's, or encoding/json's in the
+// test that holds the two to the same results) and checks what the spec requires.
+func unmarshalList(body []byte, unmarshal func([]byte, any) error) (*api.ConnectionList, error) {
+	list := new(api.ConnectionList)
+	// The two outer fields shadow the embedded ones, so that a missing or null value stays a
+	// nil pointer instead of a zero value; the other fields go straight into list.
+	w := struct {
+		*api.ConnectionList
+		Connections *[]api.Connection `json:"connections"`
+		TotalCount  *int32            `json:"total_count"`
+	}{ConnectionList: list}
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, errors.New("the body is empty")
 	}
-	if err := gojson.Unmarshal(buf.Bytes(), &w); err != nil {
+	if err := unmarshal(body, &w); err != nil {
 		return nil, err
 	}
 	switch {

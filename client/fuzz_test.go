@@ -463,26 +463,7 @@ func withoutEmptyTimes(list *api.ConnectionList) *api.ConnectionList {
 
 // stdDecodeList is decodeList with encoding/json: the reference the decoder is held to.
 func stdDecodeList(body []byte) (*api.ConnectionList, error) {
-	list := new(api.ConnectionList)
-	w := struct {
-		*api.ConnectionList
-		Connections *[]api.Connection `json:"connections"`
-		TotalCount  *int32            `json:"total_count"`
-	}{ConnectionList: list}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("the body is empty")
-	}
-	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, err
-	}
-	switch {
-	case w.Connections == nil:
-		return nil, errors.New("connections is missing or null")
-	case w.TotalCount == nil:
-		return nil, errors.New("total_count is missing or null")
-	}
-	list.Connections, list.TotalCount = *w.Connections, *w.TotalCount
-	return list, nil
+	return unmarshalList(body, json.Unmarshal)
 }
 
 // FuzzDecodeList_matchesEncodingJSON holds decodeList (goccy/go-json) to encoding/json on the
