@@ -40,4 +40,17 @@
 //     with a ";" or a bad escape: dropped pairs would be sent but not signed.
 //   - Several values of one header are sorted after trimming, as the server sees them.
 //   - Sign always stamps X-Sdk-Date with the time it is given (see Sign).
+//
+// What the signature does not cover, by the algorithm's design (shared with the SDK):
+//   - Header values are trimmed with strings.TrimSpace, as the SDK trims them, so white space
+//     around a value, Unicode spaces such as U+00A0 included, can change in transit unnoticed;
+//     so can headers that are not signed, and a request can be replayed while its X-Sdk-Date
+//     is within the allowed skew.
+//   - A query key or value whose percent-escape is invalid is signed as it is written, as its
+//     %25-escaped form would be; Go's url.ParseQuery drops such a pair, so a server using it
+//     may not see a pair that was signed. Send valid escapes.
+//   - Headers Go's transport rewrites are signed as set, not as sent: an empty or repeated
+//     User-Agent, a lower-case "user-agent" or "accept-encoding" key, or an empty
+//     Accept-Encoding make the signature fail to verify. Set such headers once, canonically
+//     spelled and non-empty (package client does).
 package signer

@@ -212,13 +212,19 @@ func checkDate(values, signedHeaders []string, now time.Time, maxSkew time.Durat
 	if err != nil || len(date) != len(DateLayout) {
 		return "", reject(ErrBadDate, fmt.Sprintf("%q is not in the form %s", date, DateLayout))
 	}
-	if skew := now.Sub(t); skew > maxSkew || -skew > maxSkew {
+	// Compared as instants, not through now.Sub(t): a Duration saturates at about 292 years,
+	// and the negation of its most negative value is itself, which let a date in year 8024 pass.
+	if t.Before(now.Add(-maxSkew)) || t.After(now.Add(maxSkew)) {
+		how := "more than 292 years"
 		when := "behind"
-		if skew < 0 {
-			when, skew = "ahead of", -skew
+		if t.After(now) {
+			when = "ahead of"
 		}
-		return "", reject(ErrDateSkew, fmt.Sprintf("%s is %v %s the server's clock (allowed: %v)",
-			date, skew.Truncate(time.Second), when, maxSkew))
+		if d := t.Sub(now).Abs(); d < math.MaxInt64 {
+			how = d.Truncate(time.Second).String()
+		}
+		return "", reject(ErrDateSkew, fmt.Sprintf("%s is %s %s the server's clock (allowed: %v)",
+			date, how, when, maxSkew))
 	}
 	return date, nil
 }

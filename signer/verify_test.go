@@ -160,6 +160,10 @@ func TestVerify_date(t *testing.T) {
 		{"14 minutes ahead", nil, t0.Add(-14 * time.Minute), 0},
 		{"exactly 15 minutes old", nil, t0.Add(15 * time.Minute), 0},
 		{"15 minutes and a second old", nil, t0.Add(15*time.Minute + time.Second), signer.ErrDateSkew},
+		// Beyond what a time.Duration holds (about 292 years), where now.Sub saturates.
+		{"300 years ahead", nil, t0.AddDate(-300, 0, 0), signer.ErrDateSkew},
+		{"300 years old", nil, t0.AddDate(300, 0, 0), signer.ErrDateSkew},
+		{"year 9999 at year 1", func(r *http.Request) { r.Header.Set("X-Sdk-Date", "99991231T235959Z") }, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), signer.ErrDateSkew},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
