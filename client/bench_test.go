@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/contract"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,10 +16,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/cssvpcep/cssvpcep/api"
-	"github.com/cssvpcep/cssvpcep/client"
-	"github.com/cssvpcep/cssvpcep/contract"
 )
 
 // The benchmarks of BENCHMARKS.md (make bench). Every one calls an in-process loopback server
@@ -34,7 +33,7 @@ const (
 // BenchmarkDocExample is one call for the current page's example (2 connections, from the
 // spec): package client against the floor, a raw net/http call decoding with encoding/json.
 func BenchmarkDocExample(b *testing.B) {
-	url := serveBytes(b, fixedBody(specExampleBody(b, "CurrentConnections")))
+	url := serveBytes(b, fixedBody(specExampleBody(b, api.ExampleCurrent)))
 	b.Run("impl=raw", func(b *testing.B) { benchLoop(b, rawCall(b, url, "", 2)) })
 	b.Run("impl=client", func(b *testing.B) { benchLoop(b, clientCall(b, url, 2)) })
 }
@@ -56,7 +55,7 @@ func BenchmarkValidation(b *testing.B) {
 		n    int
 		body []byte
 	}{
-		{2, specExampleBody(b, "CurrentConnections")},
+		{2, specExampleBody(b, api.ExampleCurrent)},
 		{1000, pageBody(0, 1000, 1000)},
 	} {
 		url := serveBytes(b, fixedBody(pc.body))
@@ -99,7 +98,7 @@ func BenchmarkAllConnections(b *testing.B) {
 // ones are in the benchmarks above. A GC cycle one side's garbage starts may slow the other
 // side's call, which narrows a difference a little.
 func BenchmarkPaired(b *testing.B) {
-	doc := serveBytes(b, fixedBody(specExampleBody(b, "CurrentConnections")))
+	doc := serveBytes(b, fixedBody(specExampleBody(b, api.ExampleCurrent)))
 	large := serveBytes(b, fixedBody(pageBody(0, 1000, 1000)))
 	two := serveBytes(b, twoPages())
 	b.Run("a=doc-example/raw-vs-client", func(b *testing.B) {
@@ -425,15 +424,7 @@ func rawList(ctx context.Context, hc *http.Client, url string, want int) (*api.C
 // specExampleBody returns a response example of the spec as JSON.
 func specExampleBody(b *testing.B, name string) []byte {
 	b.Helper()
-	doc, err := api.GetSpec()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ex := doc.Components.Examples[name]
-	if ex == nil || ex.Value == nil {
-		b.Fatalf("the spec has no example %q", name)
-	}
-	data, err := json.Marshal(ex.Value.Value)
+	data, err := api.Example(name)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cssvpcep/cssvpcep/api"
 )
 
 func TestClient_ListConnections_seedExample(t *testing.T) {
 	f := setup(t)
-	body := specExample(t, "SeedConnections")
+	body := specExample(t, api.ExampleSeed)
 	f.handle(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", "req-seed")
 		writeRaw(w, http.StatusOK, "application/json", string(body))
@@ -50,7 +52,7 @@ func TestClient_ListConnections_seedExample(t *testing.T) {
 
 func TestClient_ListConnections_currentExample(t *testing.T) {
 	f := setup(t)
-	body := specExample(t, "CurrentConnections")
+	body := specExample(t, api.ExampleCurrent)
 	f.handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, http.StatusOK, "application/json", string(body))
 	})

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cssvpcep/cssvpcep/signer"
-
 	"github.com/cssvpcep/cssvpcep/internal/redact"
+	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // The environment variables NewFromEnv reads: the OpenStack names that Open Telekom Cloud and

@@ -15,7 +15,6 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
-
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
@@ -182,15 +181,7 @@ func ids(from, to int) []string {
 // specExample returns a doc example of the spec (components/examples) as JSON.
 func specExample(t *testing.T, name string) []byte {
 	t.Helper()
-	doc, err := api.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex := doc.Components.Examples[name]
-	if ex == nil || ex.Value == nil {
-		t.Fatalf("the spec has no example %q", name)
-	}
-	b, err := json.Marshal(ex.Value.Value)
+	b, err := api.Example(name)
 	if err != nil {
 		t.Fatal(err)
 	}

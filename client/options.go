@@ -14,9 +14,8 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
-	"github.com/cssvpcep/cssvpcep/signer"
-
 	"github.com/cssvpcep/cssvpcep/internal/redact"
+	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // Defaults of the options.

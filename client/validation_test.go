@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
 )
 
@@ -70,7 +71,7 @@ func TestClient_ListConnections_validationFail(t *testing.T) {
 func TestClient_ListConnections_validationFailPassesValidTraffic(t *testing.T) {
 	f := setup(t, WithValidation(ValidationFail, nil))
 	f.handle(func(w http.ResponseWriter, r *http.Request) {
-		writeRaw(w, http.StatusOK, "application/json", string(specExample(t, "CurrentConnections")))
+		writeRaw(w, http.StatusOK, "application/json", string(specExample(t, api.ExampleCurrent)))
 	})
 	if got := f.list(&ListOptions{Offset: 1, Limit: 1}); got.TotalCount != 2 {
 		t.Errorf("TotalCount = %d", got.TotalCount)

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
 )
 
@@ -48,7 +49,7 @@ func handlers(tb testing.TB, current string) map[string]http.Handler {
 }
 
 func BenchmarkMiddleware(b *testing.B) {
-	hs := handlers(b, example(b, "CurrentConnections"))
+	hs := handlers(b, example(b, api.ExampleCurrent))
 	for _, name := range []string{"bare", "validated", "validated+secured", "validated+strict"} {
 		b.Run(name, func(b *testing.B) { serveLoop(b, hs[name]) })
 	}
@@ -60,7 +61,7 @@ func TestMiddleware_allocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	hs := handlers(t, example(t, "CurrentConnections"))
+	hs := handlers(t, example(t, api.ExampleCurrent))
 	req := httptest.NewRequest(http.MethodGet, connectionsPath+"?offset=0&limit=10", nil)
 	req.Header.Set("X-Auth-Token", secret)
 	allocs := func(h http.Handler) float64 {

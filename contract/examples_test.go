@@ -29,7 +29,7 @@ func TestRoundTripper_specExamplesDecode(t *testing.T) {
 		example string
 		want    func(t *testing.T) api.ConnectionList
 	}{{
-		example: "SeedConnections",
+		example: api.ExampleSeed,
 		want: func(t *testing.T) api.ConnectionList {
 			return api.ConnectionList{
 				Connections: []api.Connection{{
@@ -46,7 +46,7 @@ func TestRoundTripper_specExamplesDecode(t *testing.T) {
 			}
 		},
 	}, {
-		example: "CurrentConnections",
+		example: api.ExampleCurrent,
 		want: func(t *testing.T) api.ConnectionList {
 			return api.ConnectionList{
 				Connections: []api.Connection{{

@@ -2,7 +2,6 @@ package contract_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,11 +10,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"go.uber.org/goleak"
-
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -30,15 +28,7 @@ const (
 // example returns the value of a components/examples entry of the embedded spec, as JSON.
 func example(t testing.TB, name string) string {
 	t.Helper()
-	doc, err := api.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex := doc.Components.Examples[name]
-	if ex == nil || ex.Value == nil {
-		t.Fatalf("the spec has no example %q", name)
-	}
-	data, err := json.Marshal(ex.Value.Value)
+	data, err := api.Example(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,10 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/google/go-cmp/cmp"
 )
 
 // recordNext is a next handler that records the requests that reach it and answers with r.
@@ -233,7 +232,7 @@ func TestMiddleware_escapedSlashInPathParameters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			server := &clusterServer{}
-			if err := json.Unmarshal([]byte(example(t, "CurrentConnections")), &server.list); err != nil {
+			if err := json.Unmarshal([]byte(example(t, api.ExampleCurrent)), &server.list); err != nil {
 				t.Fatal(err)
 			}
 			var reported collect
@@ -338,7 +337,7 @@ func TestMiddleware_strictReplacesBadResponses(t *testing.T) {
 }
 
 func TestMiddleware_strictSendsGoodResponses(t *testing.T) {
-	sent := example(t, "CurrentConnections")
+	sent := example(t, api.ExampleCurrent)
 	next := &recordNext{r: reply{status: 200, header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r-3"}}, body: sent}}
 	w := do(middleware(t, next, contract.WithResponseValidation(true)), http.MethodGet, connectionsPath, nil, nil)
 	if w.Code != 200 || w.Body.String() != sent || w.Header().Get("X-Request-Id") != "r-3" || w.Header().Get("Content-Type") != "application/json" {
@@ -350,7 +349,7 @@ func TestMiddleware_strictBodyLimit(t *testing.T) {
 	var writeErr error
 	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, writeErr = io.WriteString(w, example(t, "CurrentConnections"))
+		_, writeErr = io.WriteString(w, example(t, api.ExampleCurrent))
 	})
 	var reported collect
 	h := middleware(t, next, contract.WithResponseValidation(true), contract.WithBodyLimit(32), contract.WithReporter(reported.report))
@@ -385,7 +384,7 @@ func emulatorHandler(t testing.TB, current string) http.Handler {
 // The generated server behind the strict middleware and the generated client behind ForTest
 // agree with the spec end to end.
 func TestMiddleware_endToEnd(t *testing.T) {
-	h := middleware(t, emulatorHandler(t, example(t, "CurrentConnections")), contract.WithResponseValidation(true))
+	h := middleware(t, emulatorHandler(t, example(t, api.ExampleCurrent)), contract.WithResponseValidation(true))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	client := newClient(t, srv.URL, contract.ForTest(t, transport(t)))
@@ -404,7 +403,7 @@ func TestMiddleware_endToEnd(t *testing.T) {
 
 // One middleware and one RoundTripper serve many goroutines at once (run with -race).
 func TestMiddleware_concurrentUse(t *testing.T) {
-	h := middleware(t, emulatorHandler(t, example(t, "CurrentConnections")), contract.WithResponseValidation(true))
+	h := middleware(t, emulatorHandler(t, example(t, api.ExampleCurrent)), contract.WithResponseValidation(true))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	client := newClient(t, srv.URL, contract.ForTest(t, transport(t)))

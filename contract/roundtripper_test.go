@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
 )
 
@@ -410,7 +411,7 @@ func TestRoundTripper_reportModeSendsBadRequests(t *testing.T) {
 
 // A body over the limit is not validated but reported, and still reaches the caller whole.
 func TestRoundTripper_bodyLimit(t *testing.T) {
-	seed := example(t, "SeedConnections")
+	seed := example(t, api.ExampleSeed)
 	srv := serve(t, jsonReply(seed))
 	wantMsg := responsePrefix + "body: is larger than the 64-byte limit, so it was not validated"
 
@@ -616,7 +617,7 @@ func TestForTest(t *testing.T) {
 		}
 	})
 	t.Run("good traffic reports nothing", func(t *testing.T) {
-		srv := serve(t, jsonReply(example(t, "CurrentConnections")))
+		srv := serve(t, jsonReply(example(t, api.ExampleCurrent)))
 		tb := &fakeTB{}
 		client := newClient(t, srv.URL, contract.ForTest(tb, transport(t)))
 		if _, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", nil); err != nil {
@@ -695,7 +696,7 @@ func TestSpec_isValid(t *testing.T) {
 	if _, err := contract.NewRoundTripper(nil); err != nil {
 		t.Fatalf("the package cannot load the spec: %v", err)
 	}
-	if len(bytes.TrimSpace([]byte(example(t, "SeedConnections")))) == 0 {
+	if len(bytes.TrimSpace([]byte(example(t, api.ExampleSeed)))) == 0 {
 		t.Fatal("no seed example")
 	}
 }

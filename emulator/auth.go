@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cssvpcep/cssvpcep/signer"
-
 	"github.com/cssvpcep/cssvpcep/internal/redact"
+	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // authenticator is the API Gateway's check of the credentials: an X-Auth-Token from the

@@ -9,13 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"go.uber.org/goleak"
-
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/client"
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/emulator"
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -189,11 +188,7 @@ func checkErrorSchema(t *testing.T, body []byte) {
 // specExample returns a response example of the spec, decoded into generic JSON.
 func specExample(t *testing.T, name string) map[string]any {
 	t.Helper()
-	doc, err := api.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(doc.Components.Examples[name].Value.Value)
+	raw, err := api.Example(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,8 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
-	"github.com/cssvpcep/cssvpcep/signer"
-
 	"github.com/cssvpcep/cssvpcep/internal/redact"
+	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // Option configures New and NewTestServer. Each option checks its arguments, so that New fails

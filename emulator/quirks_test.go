@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/client"
 	"github.com/cssvpcep/cssvpcep/emulator"
 )
@@ -21,7 +22,7 @@ func TestEmulator_docQuirks_answersLikeThe2023Example(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The example itself, with its time stamps in the documented zone-less form.
-	want := specExample(t, "SeedConnections")
+	want := specExample(t, api.ExampleSeed)
 	conn := want["connections"].([]any)[0].(map[string]any)
 	conn["created_at"] = strings.TrimSuffix(conn["created_at"].(string), "Z")
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -70,11 +70,11 @@ func (seed Seed) check() error {
 // answering with the 2023 page's. Both are read from the examples of the embedded spec
 // (CurrentConnections and SeedConnections), which hold them verbatim.
 func BuiltinSeed() (Seed, error) {
-	current, err := exampleCluster("CurrentConnections")
+	current, err := exampleCluster(api.ExampleCurrent)
 	if err != nil {
 		return Seed{}, err
 	}
-	legacy, err := exampleCluster("SeedConnections")
+	legacy, err := exampleCluster(api.ExampleSeed)
 	if err != nil {
 		return Seed{}, err
 	}
@@ -86,17 +86,9 @@ func BuiltinSeed() (Seed, error) {
 
 // exampleCluster decodes a response example of the spec into a Cluster.
 func exampleCluster(name string) (Cluster, error) {
-	doc, err := loadSpec()
+	raw, err := api.Example(name)
 	if err != nil {
-		return Cluster{}, err
-	}
-	ex := doc.Components.Examples[name]
-	if ex == nil || ex.Value == nil {
-		return Cluster{}, fmt.Errorf("emulator: the embedded spec has no example %q", name)
-	}
-	raw, err := json.Marshal(ex.Value.Value)
-	if err != nil {
-		return Cluster{}, fmt.Errorf("emulator: example %q: %w", name, err)
+		return Cluster{}, fmt.Errorf("emulator: %w", err)
 	}
 	var list api.ConnectionList
 	dec := json.NewDecoder(bytes.NewReader(raw))

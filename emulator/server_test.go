@@ -11,11 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/client"
 	"github.com/cssvpcep/cssvpcep/emulator"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestEmulator_builtinSeed_answersWithTheDocExamples(t *testing.T) {
@@ -33,7 +32,7 @@ func TestEmulator_builtinSeed_answersWithTheDocExamples(t *testing.T) {
 	if err := json.Unmarshal(resp.Body, &got); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(specExample(t, "CurrentConnections"), got); diff != "" {
+	if diff := cmp.Diff(specExample(t, api.ExampleCurrent), got); diff != "" {
 		t.Errorf("current example (-want +got):\n%s", diff)
 	}
 	checkRequestID(t, resp.HTTPResponse.Header)
@@ -48,7 +47,7 @@ func TestEmulator_builtinSeed_answersWithTheDocExamples(t *testing.T) {
 	if err := json.Unmarshal(resp.Body, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := specExample(t, "SeedConnections")
+	want := specExample(t, api.ExampleSeed)
 	want["vpcepUpdateSwitch"] = false
 	delete(want["connections"].([]any)[0].(map[string]any), "update_at")
 	if diff := cmp.Diff(want, got); diff != "" {
