@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
@@ -34,10 +35,10 @@ type Client struct {
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	if errs := cfg.apply(opts); len(errs) > 0 {
-		return nil, joinErrors(errs)
+		return nil, options.Join(errs)
 	}
 	if errs := cfg.check(); len(errs) > 0 {
-		return nil, joinErrors(errs)
+		return nil, options.Join(errs)
 	}
 	c := &Client{cfg: cfg}
 	hc := cfg.httpClient

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -123,7 +124,7 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 	}
 
 	if len(errs) > 0 {
-		return nil, joinErrors(append(errs, optErrs...))
+		return nil, options.Join(append(errs, optErrs...))
 	}
 	return New(append(env, opts...)...)
 }

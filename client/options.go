@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -105,18 +106,6 @@ func optionError(option, format string, args ...any) *ConfigError {
 	return &ConfigError{Option: option, Err: fmt.Errorf(format, args...)}
 }
 
-// joinErrors returns nil for no error, the error itself for one, and errors.Join for more:
-// a *ConfigError for a single problem, a flat list for several.
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
-}
-
 // config is what the options set. It is never modified after New returns.
 type config struct {
 	endpoint      *url.URL // absolute, http or https, path ending in "/"
@@ -173,18 +162,7 @@ func defaultConfig() *config {
 }
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once.
-func (c *config) apply(opts []Option) []error {
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(c); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
-}
+func (c *config) apply(opts []Option) []error { return options.Apply(c, opts) }
 
 // check reports what New needs and no option gave, and contradictions between options.
 func (c *config) check() []error {

@@ -3,6 +3,8 @@ package contract
 import (
 	"errors"
 	"fmt"
+
+	"github.com/cssvpcep/cssvpcep/internal/options"
 )
 
 // DefaultBodyLimit is how many bytes of a body are read for validation unless WithBodyLimit says
@@ -26,16 +28,7 @@ type config struct {
 
 func newConfig(component string, opts []Option) (*config, error) {
 	c := &config{component: component, bodyLimit: DefaultBodyLimit}
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(c); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return c, errors.Join(errs...)
+	return c, options.Join(options.Apply(c, opts))
 }
 
 // checkSecurity resolves WithSecurityCheck against the component's default.

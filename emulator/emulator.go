@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/options"
 )
 
 // readHeaderTimeout bounds how long a client may take to send its request headers, and
@@ -74,7 +75,7 @@ func New(opts ...Option) (*Emulator, error) {
 		}
 		seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: s.projectID, ClusterID: s.clusterID, Cluster: c})
 	}
-	if err := joinErrors(dups); err != nil {
+	if err := options.Join(dups); err != nil {
 		return nil, err
 	}
 	store, err := NewStore(seed)

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -104,15 +103,4 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // configError is the *ConfigError of option, with Err made by fmt.Errorf.
 func configError(option, arg, format string, args ...any) *ConfigError {
 	return &ConfigError{Option: option, Arg: arg, Err: fmt.Errorf(format, args...)}
-}
-
-// joinErrors returns nil for no error, the error itself for one, and errors.Join for more.
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
 }

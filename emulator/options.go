@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -46,18 +47,7 @@ func defaultConfig() *config {
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once:
 // one *ConfigError, or errors.Join of several.
-func (c *config) apply(opts []Option) error {
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(c); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return joinErrors(errs)
-}
+func (c *config) apply(opts []Option) error { return options.Join(options.Apply(c, opts)) }
 
 // WithSeed starts the emulator with the clusters of seed instead of the built-in seed
 // (BuiltinSeed). The emulator keeps its own copy. The last of WithSeed and WithSeedFile wins.
