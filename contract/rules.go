@@ -78,7 +78,7 @@ func mayBeArray(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) bool {
 }
 
 // check returns a *openapi3filter.RequestError for every rule the request of in breaks, with
-// Reason saying why; none, without allocating, when it breaks none. Repeats are counted as
+// Reason saying why. Repeats are counted as
 // url.ParseQuery (which kin-openapi and the generated server read the query with) counts them:
 // a pair it drops, such as one that does not decode, does not count.
 func (r *paramRules) check(in *openapi3filter.RequestValidationInput) []*openapi3filter.RequestError {
@@ -89,15 +89,12 @@ func (r *paramRules) check(in *openapi3filter.RequestValidationInput) []*openapi
 				Reason: fmt.Sprintf("%q is a dot segment, which URL normalization removes", v)})
 		}
 	}
-	var query url.Values // parsed only when queryValue is not sure or counts several
+	var query url.Values // parsed only when some parameter must not repeat
 	for _, p := range r.single {
-		_, n, sure := queryValue(in.Request.URL.RawQuery, p.Name)
-		if !sure || n > 1 {
-			if query == nil {
-				query, _ = url.ParseQuery(in.Request.URL.RawQuery) // kin-openapi drops the error too
-			}
-			n = len(query[p.Name])
+		if query == nil {
+			query, _ = url.ParseQuery(in.Request.URL.RawQuery) // kin-openapi drops the error too
 		}
+		n := len(query[p.Name])
 		if n > 1 {
 			broken = append(broken, &openapi3filter.RequestError{Input: in, Parameter: p,
 				Reason: fmt.Sprintf("appears %d times, at most once allowed", n)})

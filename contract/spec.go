@@ -23,8 +23,6 @@ type spec struct {
 	// validation rather than through kin-openapi's global format registry, which would change
 	// the behaviour of every other user of kin-openapi in the program.
 	formats []openapi3.SchemaValidationOption
-	// quick holds the quick check of each operation it can judge.
-	quick map[*openapi3.Operation]*quickCheck
 	// rules holds, for every operation, the checks kin-openapi leaves out.
 	rules map[*openapi3.Operation]*paramRules
 }
@@ -58,14 +56,11 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	}
 
 	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(),
-		quick: map[*openapi3.Operation]*quickCheck{}, rules: map[*openapi3.Operation]*paramRules{}}
+		rules: map[*openapi3.Operation]*paramRules{}}
 	for _, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if !slices.Contains(s.methods, method) {
 				s.methods = append(s.methods, method)
-			}
-			if qc := newQuickCheck(doc, item, op); qc != nil {
-				s.quick[op] = qc
 			}
 			s.rules[op] = newParamRules(item, op)
 		}

@@ -21,7 +21,6 @@ type validator struct {
 	opts, optsNoBody *openapi3filter.Options
 	limit            int64
 	report           func(*ValidationError)
-	checkSecurity    bool
 }
 
 func newValidator(c *config, checkSecurity bool) (*validator, error) {
@@ -47,7 +46,7 @@ func newValidator(c *config, checkSecurity bool) (*validator, error) {
 	noBody := *opts
 	noBody.ExcludeRequestBody = true
 	noBody.ExcludeResponseBody = true
-	return &validator{spec: s, opts: opts, optsNoBody: &noBody, limit: c.bodyLimit, report: c.report, checkSecurity: checkSecurity}, nil
+	return &validator{spec: s, opts: opts, optsNoBody: &noBody, limit: c.bodyLimit, report: c.report}, nil
 }
 
 // buffered is a body as readBounded read it.
@@ -97,18 +96,13 @@ func (v *validator) request(req *http.Request, body *buffered) (*openapi3filter.
 }
 
 // checkRequest validates req, whose body (nil when it has none) was read into body, against
-// the spec and the rules kin-openapi leaves out, which are checked first, whichever way the
-// request goes on: a request that breaks one never takes the quick check. req is left as it
-// is: kin-openapi reads and replaces the body of the request it is given, so when there is a
-// body it gets a copy of req over the buffered bytes.
+// the spec and the rules kin-openapi leaves out. req is left as it is: kin-openapi reads and
+// replaces the body of the request it is given, so when there is a body it gets a copy of req
+// over the buffered bytes.
 func (v *validator) checkRequest(req *http.Request, route *routers.Route, params map[string]string, body *buffered) (*openapi3filter.RequestValidationInput, *ValidationError) {
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.opts}
 	broken := v.spec.rules[route.Operation].check(in)
-	if body == nil {
-		if qc := v.spec.quick[route.Operation]; qc != nil && broken == nil && qc.passes(req.Header, params, req.URL.RawQuery, v.checkSecurity) {
-			return in, nil
-		}
-	} else {
+	if body != nil {
 		c := *req
 		c.GetBody = nil
 		if body.over {

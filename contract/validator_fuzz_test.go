@@ -17,9 +17,9 @@ import (
 	"github.com/cssvpcep/cssvpcep/api"
 )
 
-// quickSeeds are requests at and around every edge the quick check, the rules and routing on
-// the escaped path judge. path is escaped, as it comes in a request line.
-var quickSeeds = []struct {
+// requestSeeds are requests at and around every edge of parameter validation, the rules and
+// routing on the escaped path. path is escaped, as it comes in a request line.
+var requestSeeds = []struct {
 	path, query, header string
 }{
 	{"/v1.0/p1/clusters/c1/vpcepservice/connections", "", "X-Auth-Token"},
@@ -97,23 +97,18 @@ func muxPathValue(mux http.Handler, req *http.Request) func(string) string {
 	return pathValue
 }
 
-// FuzzQuickCheck holds the validator to what it must agree with, whatever the path (escaped, as
-// in a request line), query and credential header:
+// FuzzValidator_request holds the validator to what it must agree with, whatever the path
+// (escaped, as in a request line), query and credential header:
 //
 //   - Routing: every request the generated server's ServeMux routes to the operation, contract
 //     routes to it too, with the same path parameter values; and contract routes no clean path
 //     (one ServeMux would not redirect) that ServeMux does not.
-//   - The quick check only ever says yes to a request kin-openapi accepts, whether credentials
-//     are checked or not.
-//   - The validator, whichever path it takes, accepts exactly what kin-openapi accepts, less
-//     what the rules reject, computed here the slow way: a query parameter repeated in
-//     url.ParseQuery's map, a path parameter "." or "..".
+//   - The validator accepts exactly what kin-openapi accepts, less what the rules reject,
+//     computed here the slow way: a query parameter repeated in url.ParseQuery's map, a path
+//     parameter "." or "..".
 //   - Its problems do not depend on the order of the query's pairs.
-//
-// TestQuickCheck_passesOrdinaryRequests checks that the quick check does say yes to ordinary
-// valid requests, or it would be useless.
-func FuzzQuickCheck(f *testing.F) {
-	for _, s := range quickSeeds {
+func FuzzValidator_request(f *testing.F) {
+	for _, s := range requestSeeds {
 		f.Add(s.path, s.query, s.header)
 	}
 	validators := map[bool]*validator{}
@@ -162,16 +157,8 @@ func FuzzQuickCheck(f *testing.F) {
 					t.Errorf("%s: path parameter %s is %q, ServeMux's %q", path, name, value, muxValue(name))
 				}
 			}
-			qc := v.spec.quick[route.Operation]
-			if qc == nil {
-				t.Fatalf("no quick check for %s", route.Operation.OperationID)
-			}
-			quick := qc.passes(req.Header, params, req.URL.RawQuery, security)
 			kin := openapi3filter.ValidateRequest(context.Background(),
 				&openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.opts})
-			if quick && kin != nil {
-				t.Errorf("security %v: the quick check passed %s?%s (%s), which kin-openapi rejects: %v", security, path, query, header, kin)
-			}
 
 			want := kin == nil && !breaksRules(route.Operation, params, query)
 			_, got := v.checkRequest(req, route, params, nil)
@@ -217,43 +204,4 @@ func validHeaderName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func TestQuickCheck_passesOrdinaryRequests(t *testing.T) {
-	v, err := newValidator(&config{bodyLimit: DefaultBodyLimit}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, target := range []string{
-		"/v1.0/p1/clusters/c1/vpcepservice/connections",
-		"/v1.0/p1/clusters/c1/vpcepservice/connections?offset=0&limit=10",
-		"/v1.0/p1/clusters/c1/vpcepservice/connections?limit=1000&offset=1000&other=x",
-	} {
-		req := httptest.NewRequest(http.MethodGet, target, nil)
-		req.Header.Set("X-Auth-Token", "t")
-		route, params, verr := v.route(req)
-		if verr != nil {
-			t.Fatal(verr)
-		}
-		if !v.spec.quick[route.Operation].passes(req.Header, params, req.URL.RawQuery, true) {
-			t.Errorf("the quick check does not pass %s", target)
-		}
-	}
-}
-
-// queryValue agrees with url.ParseQuery whenever it is sure and finds at most one value.
-func TestQueryValue_agreesWithParseQuery(t *testing.T) {
-	for _, s := range quickSeeds {
-		for _, name := range []string{"limit", "offset", "other"} {
-			v, n, sure := queryValue(s.query, name)
-			if !sure || n > 1 {
-				continue
-			}
-			q, _ := url.ParseQuery(s.query)
-			vs := q[name]
-			if len(vs) != n || n == 1 && vs[0] != v {
-				t.Errorf("%q %s: queryValue %q ×%d, ParseQuery %q", s.query, name, v, n, vs)
-			}
-		}
-	}
 }
