@@ -1,7 +1,6 @@
 package client
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/internal/options"
-	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // Version is the version of this package, sent in the default User-Agent.
@@ -24,8 +21,9 @@ var defaultUserAgent = "cssvpcep-go/" + Version + " (" + runtime.GOOS + "/" + ru
 // Printing a Client (any fmt verb, log/slog) shows its endpoint, project and kind of
 // credentials, never the token or the secret key.
 type Client struct {
-	cfg *config
-	gen *api.Client
+	cfg    *config
+	server string       // the endpoint, ending in "/", for the generated request builders
+	hc     *http.Client // authTransport over validation (when on) over the user's transport
 }
 
 // New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion), a
@@ -40,37 +38,13 @@ func New(opts ...Option) (*Client, error) {
 	if errs := cfg.check(); len(errs) > 0 {
 		return nil, options.Join(errs)
 	}
-	c := &Client{cfg: cfg}
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	gen, err := api.NewClient(cfg.endpoint.String(),
-		api.WithHTTPClient(c.newHTTPClient(hc)),
-		api.WithRequestEditorFn(c.prepare))
-	if err != nil {
-		return nil, fmt.Errorf("client: New: %w", err)
-	}
-	c.gen = gen
+	c := &Client{cfg: cfg, server: cfg.endpoint.String()}
+	c.hc = c.newHTTPClient(hc)
 	return c, nil
-}
-
-// prepare is the request editor of every attempt: it sets the headers and, last, the
-// credentials. Running on every attempt, it signs every attempt afresh (a new X-Sdk-Date).
-func (c *Client) prepare(_ context.Context, req *http.Request) error {
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.userAgent)
-	if c.cfg.projectHeader {
-		req.Header.Set("X-Project-Id", c.cfg.projectID)
-	}
-	if c.cfg.hasToken {
-		req.Header.Set("X-Auth-Token", c.cfg.token.Reveal())
-		return nil
-	}
-	if err := signer.Sign(req, c.cfg.keys, c.cfg.now()); err != nil {
-		return fmt.Errorf("signing the request: %w", err)
-	}
-	return nil
 }
 
 // String describes the client: endpoint, project, kind of credentials (the secret replaced by

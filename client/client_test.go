@@ -154,8 +154,8 @@ func TestNew_endpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.cfg.endpoint.String(); got != tt.want || c.gen.Server != tt.want {
-			t.Errorf("endpoint = %q (generated client %q), want %q", got, c.gen.Server, tt.want)
+		if got := c.cfg.endpoint.String(); got != tt.want || c.server != tt.want {
+			t.Errorf("endpoint = %q (request builders' server %q), want %q", got, c.server, tt.want)
 		}
 	}
 }
@@ -282,7 +282,7 @@ func TestClient_ListConnections_refusesRedirectToAnotherHost(t *testing.T) {
 		writeError(w, http.StatusTemporaryRedirect, "MOVED", "moved")
 	})
 	_, err := f.client.ListConnections(context.Background(), testCluster, nil)
-	if err == nil || !strings.Contains(err.Error(), "refusing a redirect from host "+f.server.Listener.Addr().String()+" to host "+other.Listener.Addr().String()) {
+	if err == nil || !strings.Contains(err.Error(), "refusing a redirect from host "+f.server.Listener.Addr().String()+` to host "`+other.Listener.Addr().String()+`"`) {
 		t.Errorf("error = %v, want the redirect refused", err)
 	}
 	if otherHits.Load() != 0 || leaked.Load() != nil {

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/api"
 )
-
-// opShow is the operation behind ListConnections and AllConnections.
-const opShow = "ShowVpcepConnection"
 
 // The documented ranges of ShowVpcepConnection's query parameters.
 const (
@@ -161,13 +157,16 @@ type Permission struct {
 // Everything else is escaped so that the server receives exactly clusterID as the cluster_id
 // path segment.
 //
-// Failed attempts are retried as the retry policy and WithRetry say. ctx bounds the whole call,
-// waits between attempts included.
+// A page holding more connections than the limit asked for (MaxPageSize when opts leaves the
+// limit to the server) is a *ResponseError naming both numbers: it is refused before its
+// connections are decoded. Failed attempts are retried as the retry policy and WithRetry say.
+// ctx bounds the whole call, waits between attempts included.
 func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *ListOptions) (*Page, error) {
+	const fn = "ListConnections"
 	if ctx == nil {
-		return nil, nilContext("ListConnections")
+		return nil, nilContext(fn)
 	}
-	if err := checkArgID("ListConnections", "clusterID", clusterID); err != nil {
+	if err := checkArgID(fn, "clusterID", clusterID); err != nil {
 		return nil, err
 	}
 	params, err := opts.params()
@@ -175,80 +174,31 @@ func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *Li
 		return nil, err
 	}
 	var attrs []any
+	maxConns := MaxPageSize
 	if params != nil && params.Offset != nil {
 		attrs = append(attrs, slog.Int("offset", int(*params.Offset)))
 	}
 	if params != nil && params.Limit != nil {
 		attrs = append(attrs, slog.Int("limit", int(*params.Limit)))
+		maxConns = int(*params.Limit)
 	}
-	var page *Page
-	err = c.retry(ctx, opShow, http.MethodGet, attrs, func(ctx context.Context, a *attempt) (*http.Response, error) {
-		p, resp, err := c.show(ctx, a, clusterID, params)
-		page = p
-		return resp, err
+	return call(ctx, c, exchange[*Page]{
+		op:    opShowConnections,
+		attrs: attrs,
+		build: func(server string) (*http.Request, error) {
+			return api.NewShowVpcepConnectionRequest(server, c.cfg.projectID, clusterID, params)
+		},
+		decode: func(a *attempt, r *reply) (*Page, error) {
+			list, fields, err := decodeList(r.body, maxConns)
+			if err != nil {
+				return nil, err
+			}
+			if apiErr := a.errorIn2xx(opShowConnections, r, fields); apiErr != nil {
+				return nil, apiErr
+			}
+			return newPage(list, a.requestID)
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
-}
-
-// show is one attempt of ShowVpcepConnection: it sends the request through the generated
-// client and reads the whole response, so that a connection lost while the body arrives fails
-// this attempt (and may be retried) rather than the caller's read.
-func (c *Client) show(ctx context.Context, a *attempt, clusterID string, params *api.ShowVpcepConnectionParams) (*Page, *http.Response, error) {
-	var sink *validationSink
-	if c.cfg.validation != 0 {
-		sink = new(validationSink)
-		ctx = withSink(ctx, sink)
-	}
-	record := func(_ context.Context, req *http.Request) error {
-		a.method, a.path = req.Method, req.URL.EscapedPath()
-		return nil
-	}
-	resp, err := c.gen.ShowVpcepConnection(ctx, c.cfg.projectID, clusterID, params, record)
-	if err != nil {
-		if resp != nil { // a refused redirect comes with the last response, already closed
-			_ = resp.Body.Close()
-		}
-		return nil, nil, fmt.Errorf("client: %s: %w", opShow, err)
-	}
-	defer drainAndClose(resp.Body)
-	a.status, a.requestID = resp.StatusCode, requestID(resp.Header)
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := newAPIError(opShow, resp, readErrorBody(resp.Body, c.cfg.maxResponseSize), time.Now())
-		apiErr.validation = sink.responseProblem()
-		return nil, resp, apiErr
-	}
-	respErr := func(err error) *ResponseError {
-		return &ResponseError{Operation: opShow, StatusCode: resp.StatusCode, RequestID: a.requestID, Err: err}
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, resp, respErr(fmt.Errorf("status %d is not the documented 200", resp.StatusCode))
-	}
-	if resp.ContentLength > c.cfg.maxResponseSize {
-		return nil, resp, fmt.Errorf("client: %s: %w", opShow, tooLarge(c.cfg.maxResponseSize))
-	}
-	body := newLimitedBody(resp.Body, c.cfg.maxResponseSize)
-	list, err := decodeList(body, resp.ContentLength)
-	switch {
-	case errors.Is(body.err, ErrResponseTooLarge):
-		return nil, resp, fmt.Errorf("client: %s: %w", opShow, body.err)
-	case body.err != nil:
-		return nil, resp, fmt.Errorf("client: %s: reading the response body: %w", opShow, body.err)
-	}
-	if ve := sink.responseProblem(); ve != nil && c.cfg.validation == ValidationFail {
-		return nil, resp, respErr(ve)
-	}
-	if err != nil {
-		return nil, resp, respErr(err)
-	}
-	page, err := newPage(list, a.requestID)
-	if err != nil {
-		return nil, resp, respErr(err)
-	}
-	return page, resp, nil
 }
 
 // newPage maps a decoded response onto a Page, checking what the mapping relies on.

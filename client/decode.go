@@ -3,80 +3,152 @@ package client
 import (
 	"bytes"
 	"errors"
-	"io"
-	"sync"
+	"fmt"
 
 	gojson "github.com/goccy/go-json"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-// bodyBufs holds read buffers between calls. gojson.Unmarshal copies what it keeps out of its
-// input (every string), so a buffer can be reused as soon as Unmarshal returns.
-var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledBuf keeps an unusually large body's buffer out of the pool (a page of the
-// documented maximum of 1,000 connections is about 250 kB).
-const maxPooledBuf = 1 << 20
-
-// decodeList decodes the body of a 200 response to ShowVpcepConnection. It is the only place
-// the body is decoded, so that a faster decoder can replace it; a replacement must keep this
-// contract, which decode_test.go pins:
-//   - the body is one JSON object followed by nothing but white space, read from r to its end;
+// decodeList decodes the body of a 200 response to ShowVpcepConnection holding at most
+// maxConns connections. It is the only place the body is decoded, so that a faster decoder
+// can replace it; a replacement must keep this contract, which decode_test.go pins:
+//   - the body is one JSON object followed by nothing but white space;
 //   - connections and total_count are present and not null (the spec requires them);
+//   - a page of more than maxConns connections is an error naming both numbers, found
+//     before a single connection is decoded, so that a page far larger than asked for costs
+//     no more memory than its bytes;
 //   - every field has the type api.ConnectionList gives it, with the rules of api.FlexBool
 //     (true, false, "true", "false") and api.FlexTime (any string, or null; the text is kept);
 //     an int32 out of range is an error;
 //   - unknown fields are ignored, and null in an optional field counts as absent (the
 //     contract validator reports it; a page is still usable);
-//   - an error from r is returned (possibly wrapped); the caller tells read errors from
-//     decoding errors by what r itself reports, so the error text is free.
-func decodeList(r io.Reader, sizeHint int64) (*api.ConnectionList, error) {
-	// The body is read whole (through the caller's size limit) and then decoded: goccy/go-json
-	// decodes a byte slice about 3.5 times as fast as encoding/json with the same semantics
-	// (case-insensitive names, last duplicate wins, U+FFFD for invalid UTF-8, data after the
-	// value is an error); BENCHMARKS.md has the measurements and the alternatives.
-	buf := bodyBufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBuf {
-			buf.Reset()
-			bodyBufs.Put(buf)
-		}
-	}()
-	if sizeHint > 0 {
-		// Room for the whole body plus the MinRead that ReadFrom wants free before each read,
-		// so that a body of known length is read without the buffer doubling past it.
-		buf.Grow(int(sizeHint) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
-	}
-	return unmarshalList(buf.Bytes(), gojson.Unmarshal)
+//   - the error fields of a CSS error body are returned as well: a 200 carrying a code is an
+//     error, which the caller decides.
+//
+// goccy/go-json decodes a byte slice about 3.5 times as fast as encoding/json with the same
+// semantics (case-insensitive names, last duplicate wins, U+FFFD for invalid UTF-8, data
+// after the value is an error); BENCHMARKS.md has the measurements and the alternatives.
+func decodeList(body []byte, maxConns int) (*api.ConnectionList, errFields, error) {
+	return unmarshalList(body, maxConns, gojson.Unmarshal)
 }
 
 // unmarshalList decodes a whole body with unmarshal (goccy/go-json's, or encoding/json's in the
 // test that holds the two to the same results) and checks what the spec requires.
-func unmarshalList(body []byte, unmarshal func([]byte, any) error) (*api.ConnectionList, error) {
+func unmarshalList(body []byte, maxConns int, unmarshal func([]byte, any) error) (*api.ConnectionList, errFields, error) {
 	list := new(api.ConnectionList)
 	// The two outer fields shadow the embedded ones, so that a missing or null value stays a
-	// nil pointer instead of a zero value; the other fields go straight into list.
+	// nil pointer instead of a zero value; the connections stay raw until they are counted.
+	// The other fields go straight into list.
 	w := struct {
 		*api.ConnectionList
-		Connections *[]api.Connection `json:"connections"`
-		TotalCount  *int32            `json:"total_count"`
+		errFields
+		Connections *rawArray `json:"connections"`
+		TotalCount  *int32    `json:"total_count"`
 	}{ConnectionList: list}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("the body is empty")
+		return nil, errFields{}, errors.New("the body is empty")
 	}
 	if err := unmarshal(body, &w); err != nil {
-		return nil, err
+		return nil, errFields{}, decodeError(err)
+	}
+	if w.present() {
+		return nil, w.errFields, nil
 	}
 	switch {
-	case w.Connections == nil:
-		return nil, errors.New("connections is missing or null")
+	case w.Connections == nil || w.Connections.null:
+		return nil, errFields{}, errors.New("connections is missing or null")
 	case w.TotalCount == nil:
-		return nil, errors.New("total_count is missing or null")
+		return nil, errFields{}, errors.New("total_count is missing or null")
 	}
-	list.Connections, list.TotalCount = *w.Connections, *w.TotalCount
-	return list, nil
+	if n := w.Connections.count; n > maxConns {
+		return nil, errFields{}, fmt.Errorf("the page holds %d connections, more than the %d asked for", n, maxConns)
+	}
+	list.Connections = make([]api.Connection, 0, w.Connections.count)
+	if err := unmarshal(w.Connections.data, &list.Connections); err != nil {
+		return nil, errFields{}, decodeError(err)
+	}
+	list.TotalCount = *w.TotalCount
+	return list, errFields{}, nil
+}
+
+// rawArray is a JSON array kept undecoded, with its elements counted: the connections of a
+// page, which are decoded only once their number is known to be what was asked for.
+type rawArray struct {
+	data  []byte
+	count int
+	null  bool
+}
+
+// UnmarshalJSON keeps a copy of an array (or notes null) and counts its elements; anything
+// else is an error, as it is for a slice.
+func (a *rawArray) UnmarshalJSON(data []byte) error {
+	v := bytes.TrimSpace(data)
+	if string(v) == "null" {
+		*a = rawArray{null: true}
+		return nil
+	}
+	n, err := countElements(v)
+	if err != nil {
+		return err
+	}
+	*a = rawArray{data: bytes.Clone(v), count: n}
+	return nil
+}
+
+// countElements counts the elements of a JSON array that the decoder has checked is
+// well-formed, counting the commas at its top level outside strings.
+func countElements(v []byte) (int, error) {
+	if len(v) < 2 || v[0] != '[' {
+		return 0, fmt.Errorf("connections is not an array (it starts with %s)", quote.Bytes(v[:min(len(v), 1)]))
+	}
+	depth, n, inString, escaped, empty := 0, 0, false, false, true
+	for _, c := range v[1 : len(v)-1] {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		empty = false
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	if empty {
+		return 0, nil
+	}
+	return n + 1, nil
+}
+
+// decodeError rewrites a decoder's error in bounded words: the decoder quotes the value it
+// could not decode, and a server can send a number of megabytes.
+func decodeError(err error) error {
+	var te *gojson.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "the body"
+		}
+		return fmt.Errorf("%s: cannot decode %s into %s (at byte %d)", quote.Line(field, quote.Max), quote.Line(te.Value, quote.Max), te.Type, te.Offset)
+	}
+	return errors.New(quote.Line(err.Error(), maxErrorText))
 }

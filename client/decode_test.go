@@ -2,7 +2,10 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +28,12 @@ func TestDecodeList(t *testing.T) {
 		{name: "null optional fields are absent", body: `{"connections":[],"total_count":0,"vpcepUpdateSwitch":null,"permissions":null,"vpcServiceName":null}`},
 	}
 	for _, tt := range ok {
-		if _, err := decodeList(strings.NewReader(tt.body), -1); err != nil {
+		if _, _, err := decodeList([]byte(tt.body), MaxPageSize); err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
 
-	list, err := decodeList(strings.NewReader(`{"connections":[{"id":"a","status":"accepted","created_at":"soon","update_at":"2024-01-02T03:04:05Z"}],"total_count":7,"vpcepUpdateSwitch":"true","vpcServiceName":"s","permissions":[{"id":"p"}]}`), -1)
+	list, _, err := decodeList([]byte(`{"connections":[{"id":"a","status":"accepted","created_at":"soon","update_at":"2024-01-02T03:04:05Z"}],"total_count":7,"vpcepUpdateSwitch":"true","vpcServiceName":"s","permissions":[{"id":"p"}]}`), MaxPageSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,23 +64,109 @@ func TestDecodeList(t *testing.T) {
 		{"time stamp number", `{"connections":[{"id":"a","status":"accepted","created_at":5}],"total_count":1}`},
 	}
 	for _, tt := range bad {
-		if got, err := decodeList(strings.NewReader(tt.body), -1); err == nil {
+		if got, _, err := decodeList([]byte(tt.body), MaxPageSize); err == nil {
 			t.Errorf("%s: decoded %+v, want an error", tt.name, got)
 		}
 	}
 }
 
-func TestDecodeList_readError(t *testing.T) {
+func TestReadBody_readError(t *testing.T) {
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader(`{"connections":[`), readerFunc(func([]byte) (int, error) { return 0, boom }))
-	if _, err := decodeList(r, -1); !errors.Is(err, boom) {
+	if _, _, err := readBody(r, -1, 1<<20); !errors.Is(err, boom) {
 		t.Errorf("error = %v, want the reader's", err)
 	}
 }
 
-func TestDecodeList_readsToTheEnd(t *testing.T) {
+func TestReadBody_readsToTheEnd(t *testing.T) {
 	r := strings.NewReader(`{"connections":[],"total_count":0}` + strings.Repeat(" ", 10000))
-	if _, err := decodeList(r, -1); err != nil || r.Len() != 0 {
-		t.Errorf("error %v, %d bytes left unread", err, r.Len())
+	data, release, err := readBody(r, -1, 1<<20)
+	defer release()
+	if err != nil || r.Len() != 0 || len(data) != 10034 {
+		t.Errorf("error %v, %d bytes read, %d left unread", err, len(data), r.Len())
+	}
+}
+
+// TestReadBody_contentLengthDoesNotSizeTheBuffer: the Content-Length is the server's word, not
+// bytes received. A body announcing any length up to the limit (the largest int64 among them,
+// which once overflowed the buffer's size and panicked) costs no more than maxPresize before
+// its bytes arrive.
+func TestReadBody_contentLengthDoesNotSizeTheBuffer(t *testing.T) {
+	for _, announced := range []int64{math.MaxInt64, 1 << 40, 16 << 30, 5 << 20} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		data, release, err := readBody(strings.NewReader(`{"connections":[],"total_count":0}`), announced, math.MaxInt64)
+		runtime.ReadMemStats(&after)
+		if err != nil || string(data) != `{"connections":[],"total_count":0}` {
+			t.Errorf("Content-Length %d: %q, %v", announced, data, err)
+		}
+		release()
+		// The pool may hand out a buffer that already has room; a fresh one is maxPresize
+		// plus bytes.MinRead. Anything near the announced length would be far above this.
+		if got := after.TotalAlloc - before.TotalAlloc; got > 2*maxPresize {
+			t.Errorf("Content-Length %d: %d bytes allocated before the body arrived", announced, got)
+		}
+	}
+	if _, _, err := readBody(strings.NewReader("{}"), 1<<40, 1<<20); !errors.Is(err, ErrResponseTooLarge) {
+		t.Errorf("Content-Length over the limit: %v, want ErrResponseTooLarge", err)
+	}
+}
+
+// TestDecodeList_morePagesThanAskedFor: a page with more connections than the limit is refused,
+// naming both numbers, before the connections are decoded.
+func TestDecodeList_moreConnectionsThanAskedFor(t *testing.T) {
+	body := `{"connections":[{"id":"a","status":"accepted"},{"id":"b","status":"accepted"},{"id":"c","status":"accepted"}],"total_count":3}`
+	if _, _, err := decodeList([]byte(body), 3); err != nil {
+		t.Fatalf("3 of 3: %v", err)
+	}
+	_, _, err := decodeList([]byte(body), 2)
+	if err == nil || err.Error() != "the page holds 3 connections, more than the 2 asked for" {
+		t.Errorf("3 of 2: %v", err)
+	}
+}
+
+func TestCountElements(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{`[]`, 0},
+		{"[ \n\t ]", 0},
+		{`[{}]`, 1},
+		{`[{},{}]`, 2},
+		{`[{"a":[1,2,3],"b":{"c":[{},{}]}}, {}]`, 2},
+		{`["a,b", "[", "]", "\",\"", "{"]`, 5},
+		{`[1,2,3]`, 3},
+		{`[null]`, 1},
+	}
+	for _, tt := range tests {
+		got, err := countElements([]byte(tt.in))
+		if err != nil || got != tt.want {
+			t.Errorf("countElements(%s) = %d, %v, want %d", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestDecodeList_errorFieldsIn200: a 200 whose body carries a CSS error code gives the code
+// back instead of a page.
+func TestDecodeList_errorFieldsIn200(t *testing.T) {
+	list, f, err := decodeList([]byte(`{"errCode":"CSS.0011","externalMessage":"busy"}`), MaxPageSize)
+	if err != nil || list != nil || !f.present() || *f.ErrCode != "CSS.0011" {
+		t.Errorf("list %v, fields %+v, error %v", list, f, err)
+	}
+}
+
+// TestDecodeList_boundedErrors: a decoder's error quotes the value it could not decode; the
+// error the client returns is bounded whatever the body.
+func TestDecodeList_boundedErrors(t *testing.T) {
+	for _, body := range []string{
+		`{"connections":[],"total_count":` + strings.Repeat("9", 1<<20) + `}`,
+		`{"connections":[{"id":"` + strings.Repeat("x", 1<<20) + `","status":5}],"total_count":1}`,
+		`{"connections":[],"total_count":0}` + strings.Repeat("x", 1<<20),
+	} {
+		_, _, err := decodeList([]byte(body), MaxPageSize)
+		if err == nil || len(err.Error()) > maxErrorText+10 {
+			t.Errorf("%.40s…: error of %d bytes: %.200v", body, len(fmt.Sprint(err)), err)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 				}
 				bad("WithAccessKey", variable, err)
 			} else {
-				set(func(c *config) { c.keys, c.hasKeys = creds, true })
+				set(func(c *config) { c.keys, c.secretKey, c.hasKeys = creds, redact.New(sk), true })
 			}
 		case ak != "":
 			bad("", "", fmt.Errorf("%s is set but %s is not", EnvAccessKey, EnvSecretKey))

@@ -14,11 +14,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // APIError is an answer of the service (or of a gateway or proxy in front of it) with a status
@@ -171,31 +169,51 @@ const (
 )
 
 // newAPIError builds the error for a response with a status other than 2xx from its status,
-// headers and (the start of) its body.
-func newAPIError(op string, resp *http.Response, body []byte, now time.Time) *APIError {
-	e := &APIError{
-		Operation:  op,
-		StatusCode: resp.StatusCode,
-		RequestID:  requestID(resp.Header),
-	}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-		e.RetryAfter = d
-	}
-	var b api.Error
-	if json.Unmarshal(body, &b) == nil {
-		e.Code = sanitize(firstOf(b.ErrCode, b.ErrorCode), maxCodeLen)
-		e.Message = sanitize(firstOf(b.ExternalMessage, b.ErrorMsg), maxMessageLen)
-	}
+// headers and (the start of) its body. Every text taken from the response goes through m.
+func newAPIError(op string, resp *http.Response, body []byte, now time.Time, m *masker) *APIError {
+	e := newAPIErrorFields(op, resp.StatusCode, resp.Header, decodeErrFields(body), now, m)
 	if e.Code == "" && e.Message == "" {
-		e.Message = excerpt(body)
+		e.Message = excerpt(body, m)
 	}
 	return e
 }
 
-// requestID returns the X-Request-Id header, sanitized and bounded, since it ends up in
-// messages and logs.
-func requestID(h http.Header) string {
-	return sanitize(h.Get("X-Request-Id"), maxRequestIDLen)
+// newAPIErrorFields builds the error of an answer whose error fields f have been decoded.
+func newAPIErrorFields(op string, status int, h http.Header, f errFields, now time.Time, m *masker) *APIError {
+	e := &APIError{
+		Operation:  op,
+		StatusCode: status,
+		RequestID:  m.requestID(h),
+		Code:       m.line(firstOf(f.ErrCode, f.ErrorCode), maxCodeLen),
+		Message:    m.line(firstOf(f.ExternalMessage, f.ErrorMsg), maxMessageLen),
+	}
+	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+		e.RetryAfter = d
+	}
+	return e
+}
+
+// errFields are the fields of the two error body shapes: the service's errCode and
+// externalMessage, the documented error_code and error_msg. They are looked for in every
+// body, a successful one's too: a 2xx that carries a code is an error.
+type errFields struct {
+	ErrCode         *string `json:"errCode"`
+	ExternalMessage *string `json:"externalMessage"`
+	ErrorCode       *string `json:"error_code"`
+	ErrorMsg        *string `json:"error_msg"`
+}
+
+// present reports whether f carries an error code.
+func (f errFields) present() bool { return firstOf(f.ErrCode, f.ErrorCode) != "" }
+
+// decodeErrFields returns the error fields of a body; none for a body that is not a JSON
+// object holding them as strings.
+func decodeErrFields(body []byte) errFields {
+	var f errFields
+	if json.Unmarshal(body, &f) != nil {
+		return errFields{}
+	}
+	return f
 }
 
 // firstOf returns the first non-empty value: the service's field before the documented one.
@@ -220,23 +238,23 @@ var (
 // space made single spaces, at most maxExcerptLen bytes. An HTML page's title comes first,
 // and its exact repeats in the text (a proxy's h1, typically) are dropped, so that nginx's
 // 502 page reads "502 Bad Gateway nginx/1.25.3".
-func excerpt(body []byte) string {
+func excerpt(body []byte, m *masker) string {
 	if len(body) > errorBodyLimit {
 		body = body[:errorBodyLimit]
 	}
 	s := string(body)
 	if !strings.Contains(s, "<") {
-		return sanitize(s, maxExcerptLen)
+		return m.line(s, maxExcerptLen)
 	}
 	s = htmlBlocks.ReplaceAllString(s, " ")
 	title := ""
-	if m := htmlTitle.FindStringSubmatchIndex(s); m != nil {
-		title = sanitize(htmlText(s[m[2]:m[3]]), maxExcerptLen)
-		s = s[:m[0]] + " " + s[m[1]:]
+	if loc := htmlTitle.FindStringSubmatchIndex(s); loc != nil {
+		title = quote.Line(htmlText(s[loc[2]:loc[3]]), maxExcerptLen)
+		s = s[:loc[0]] + " " + s[loc[1]:]
 	}
 	text := htmlText(s)
 	if title == "" {
-		return sanitize(text, maxExcerptLen)
+		return m.line(text, maxExcerptLen)
 	}
 	words, titleWords := strings.Fields(text), strings.Fields(title)
 	kept := []string{title}
@@ -248,37 +266,11 @@ func excerpt(body []byte) string {
 		kept = append(kept, words[i])
 		i++
 	}
-	return sanitize(strings.Join(kept, " "), maxExcerptLen)
+	return m.line(strings.Join(kept, " "), maxExcerptLen)
 }
 
 // htmlText is the text of a piece of HTML without scripts and styles: tags removed, entities
-// decoded, sanitized (without a length bound beyond the body's).
+// decoded, made one line (without a length bound beyond the body's).
 func htmlText(s string) string {
-	return sanitize(html.UnescapeString(htmlTags.ReplaceAllString(s, " ")), errorBodyLimit)
-}
-
-// sanitize makes s one line of printable text of at most max bytes (plus a "…" marking a
-// cut): invalid UTF-8, control characters and white space become single spaces, and format
-// characters (bidirectional overrides, zero-width ones), which could disguise a log line, go.
-func sanitize(s string, max int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.Is(unicode.Cf, r) {
-			continue
-		}
-		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		if b.Len()+utf8.RuneLen(r) > max {
-			return strings.TrimRight(b.String(), " ") + "…"
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return quote.Line(html.UnescapeString(htmlTags.ReplaceAllString(s, " ")), errorBodyLimit)
 }

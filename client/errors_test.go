@@ -133,7 +133,7 @@ func TestNewAPIError_bodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}
-		e := newAPIError("Op", resp, []byte(tt.body), time.Now())
+		e := newAPIError("Op", resp, []byte(tt.body), time.Now(), newMasker(&config{}))
 		if e.Code != tt.wantCode || e.Message != tt.wantMessage {
 			t.Errorf("%s: Code, Message = %q, %q; want %q, %q", tt.name, e.Code, e.Message, tt.wantCode, tt.wantMessage)
 		}
@@ -144,7 +144,7 @@ func TestNewAPIError_bodies(t *testing.T) {
 			t.Errorf("%s: Message is not valid UTF-8", tt.name)
 		}
 	}
-	e := newAPIError("Op", &http.Response{StatusCode: 599, Header: http.Header{"X-Request-Id": {"a\nb" + strings.Repeat("x", 300)}}}, nil, time.Now())
+	e := newAPIError("Op", &http.Response{StatusCode: 599, Header: http.Header{"X-Request-Id": {"a\nb" + strings.Repeat("x", 300)}}}, nil, time.Now(), newMasker(&config{}))
 	if strings.ContainsAny(e.Error(), "\n") || len(e.RequestID) > maxRequestIDLen+len("…") || !strings.HasPrefix(e.Error(), "client: Op: 599 (empty body)") {
 		t.Errorf("Error() = %q", e.Error())
 	}

@@ -281,7 +281,7 @@ func stricterThanSpec(err error) bool {
 			return true
 		}
 	}
-	if _, rest, ok := strings.Cut(msg, "cannot unmarshal number "); ok {
+	if _, rest, ok := strings.Cut(msg, "cannot decode number "); ok {
 		number, _, _ := strings.Cut(rest, " ")
 		return strings.ContainsAny(number, ".eE")
 	}
@@ -297,21 +297,28 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 		}
 		checkOneLine(t, "Error()", err.Error(), len(err.Error()))
 	}
-	wantID := requestID(fr.header)
+	wantID := newMasker(&config{}).requestID(fr.header)
 	switch {
 	case fr.status == http.StatusOK && len(fr.body) > fuzzLimit:
 		if !errors.Is(err, ErrResponseTooLarge) || IsRetryable(err) {
 			t.Fatalf("a body of %d bytes: error %v, want ErrResponseTooLarge", len(fr.body), err)
 		}
 	case fr.status == http.StatusOK:
-		list, derr := decodeList(bytes.NewReader(fr.body), -1)
+		list, fields, derr := decodeList(fr.body, MaxPageSize)
+		if derr == nil && fields.present() {
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.StatusCode != http.StatusOK || ae.RequestID != wantID {
+				t.Fatalf("a 200 carrying an error code: error %v (%T), want an *APIError", err, err)
+			}
+			return
+		}
 		var want *Page
 		if derr == nil {
 			want, derr = newPage(list, wantID)
 		}
 		if derr != nil {
 			var re *ResponseError
-			if !errors.As(err, &re) || re.StatusCode != http.StatusOK || re.Operation != opShow || re.RequestID != wantID || IsRetryable(err) {
+			if !errors.As(err, &re) || re.StatusCode != http.StatusOK || re.Operation != opShowConnections.ID || re.RequestID != wantID || IsRetryable(err) {
 				t.Fatalf("the body does not decode (%v): error %v (%T), want a final *ResponseError", derr, err, err)
 			}
 			return
@@ -323,6 +330,11 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 			t.Fatalf("page (-decodeList +ListConnections):\n%s", diff)
 		}
 		checkReencodes(t, list)
+	case fr.status >= 200 && fr.status <= 299 && decodeErrFields(fr.body).present():
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.StatusCode != fr.status || ae.RequestID != wantID {
+			t.Fatalf("status %d carrying an error code: error %v (%T), want an *APIError", fr.status, err, err)
+		}
 	case fr.status >= 200 && fr.status <= 299:
 		var re *ResponseError
 		if !errors.As(err, &re) || re.StatusCode != fr.status || re.RequestID != wantID {
@@ -330,7 +342,7 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 		}
 	default:
 		var ae *APIError
-		if !errors.As(err, &ae) || ae.StatusCode != fr.status || ae.Operation != opShow || ae.RequestID != wantID {
+		if !errors.As(err, &ae) || ae.StatusCode != fr.status || ae.Operation != opShowConnections.ID || ae.RequestID != wantID {
 			t.Fatalf("status %d: error %v (%T), want an *APIError with that status", fr.status, err, err)
 		}
 		if IsRetryable(err) != retryableStatus(fr.status) || ae.RetryAfter < 0 {
@@ -402,14 +414,14 @@ func checkReencodes(t *testing.T, list *api.ConnectionList) {
 	if err != nil {
 		t.Fatalf("the decoded page does not encode: %v", err)
 	}
-	again, err := decodeList(bytes.NewReader(enc), -1)
+	again, _, err := decodeList(enc, MaxPageSize)
 	if err != nil {
 		t.Fatalf("the encoding does not decode: %v\n%s", err, enc)
 	}
 	if diff := cmp.Diff(withoutEmptyTimes(list), again); diff != "" {
 		t.Fatalf("re-decoded page (-decoded +re-decoded):\n%s\nencoding: %s", diff, enc)
 	}
-	std, err := stdDecodeList(enc)
+	std, _, err := stdDecodeList(enc)
 	if err != nil || !cmp.Equal(again, std) {
 		t.Fatalf("encoding/json decodes the encoding differently (%v): %s", err, cmp.Diff(again, std))
 	}
@@ -426,7 +438,7 @@ func checkReencodes(t *testing.T, list *api.ConnectionList) {
 	if normalized, _ := json.Marshal(withoutEmptyTimes(list)); !bytes.Equal(enc2, normalized) {
 		t.Fatalf("the re-decoded page encodes differently:\n%s\n%s", normalized, enc2)
 	}
-	third, err := decodeList(bytes.NewReader(enc2), -1)
+	third, _, err := decodeList(enc2, MaxPageSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,8 +474,8 @@ func withoutEmptyTimes(list *api.ConnectionList) *api.ConnectionList {
 }
 
 // stdDecodeList is decodeList with encoding/json: the reference the decoder is held to.
-func stdDecodeList(body []byte) (*api.ConnectionList, error) {
-	return unmarshalList(body, json.Unmarshal)
+func stdDecodeList(body []byte) (*api.ConnectionList, errFields, error) {
+	return unmarshalList(body, MaxPageSize, json.Unmarshal)
 }
 
 // FuzzDecodeList_matchesEncodingJSON holds decodeList (goccy/go-json) to encoding/json on the
@@ -474,12 +486,18 @@ func FuzzDecodeList_matchesEncodingJSON(f *testing.F) {
 		f.Add(body)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, gotErr := decodeList(bytes.NewReader(body), -1)
-		want, wantErr := stdDecodeList(body)
+		got, gotFields, gotErr := decodeList(body, MaxPageSize)
+		want, wantFields, wantErr := stdDecodeList(body)
 		if (gotErr == nil) != (wantErr == nil) {
 			t.Fatalf("decodeList error %v, encoding/json error %v", gotErr, wantErr)
 		}
 		if gotErr != nil {
+			return
+		}
+		if diff := cmp.Diff(wantFields, gotFields); diff != "" {
+			t.Fatalf("error fields (-encoding/json +decodeList):\n%s", diff)
+		}
+		if gotFields.present() {
 			return
 		}
 		if diff := cmp.Diff(want, got); diff != "" {

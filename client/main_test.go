@@ -201,9 +201,9 @@ func mustTime(t *testing.T, s string) time.Time {
 // retryCounter is a RetryPolicy around DefaultRetryPolicy that counts the failed attempts it
 // is asked about.
 func retryCounter(n *atomic.Int64) Option {
-	return WithRetryPolicy(func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	return WithRetryPolicy(func(ctx context.Context, op Operation, resp *http.Response, err error) (bool, error) {
 		n.Add(1)
-		return DefaultRetryPolicy(ctx, resp, err)
+		return DefaultRetryPolicy(ctx, op, resp, err)
 	})
 }
 

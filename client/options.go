@@ -15,6 +15,7 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/internal/options"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -113,10 +114,11 @@ type config struct {
 	projectID     string
 	projectHeader bool
 
-	token    redact.Secret
-	keys     signer.Credentials
-	hasToken bool
-	hasKeys  bool
+	token     redact.Secret
+	keys      signer.Credentials
+	secretKey redact.Secret // the keys' secret, which signer.Credentials cannot give back, for masking
+	hasToken  bool
+	hasKeys   bool
 
 	httpClient      *http.Client
 	userAgent       string
@@ -265,7 +267,7 @@ func WithAccessKey(accessKey, secretKey string) Option {
 		if err != nil {
 			return &ConfigError{Option: "WithAccessKey", Err: err}
 		}
-		c.keys, c.hasKeys = creds, true
+		c.keys, c.secretKey, c.hasKeys = creds, redact.New(secretKey), true
 		return nil
 	}
 }
@@ -444,19 +446,19 @@ func parseEndpoint(rawURL string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("scheme %s is not http or https", quote(u.Scheme))
+		return nil, fmt.Errorf("scheme %s is not http or https", quote.Value(u.Scheme))
 	case u.User != nil:
 		return nil, errors.New("the URL carries user information; credentials in a URL leak into logs: use WithToken or WithAccessKey")
 	case u.Host == "":
 		return nil, errors.New("the URL has no host")
 	case !validPort(u.Port()):
-		return nil, fmt.Errorf("the port %s is out of range 1-65535", quote(u.Port()))
+		return nil, fmt.Errorf("the port %s is out of range 1-65535", quote.Value(u.Port()))
 	case u.RawQuery != "" || u.ForceQuery:
 		return nil, errors.New("the URL has a query")
 	case u.Fragment != "" || strings.Contains(rawURL, "#"):
 		return nil, errors.New("the URL has a fragment")
 	case slices.ContainsFunc(strings.Split(u.Path, "/"), func(s string) bool { return s == "." || s == ".." }):
-		return nil, fmt.Errorf("the path %s has a dot segment", quote(u.Path))
+		return nil, fmt.Errorf("the path %s has a dot segment", quote.Value(u.Path))
 	}
 	// The generated client resolves "./v1.0/..." against the endpoint: without a trailing
 	// slash the last segment of a prefix would be replaced, not kept.
@@ -472,7 +474,7 @@ func parseEndpoint(rawURL string) (*url.URL, error) {
 // regionEndpoint returns Open Telekom Cloud's CSS endpoint for region.
 func regionEndpoint(region string) (*url.URL, error) {
 	if !regionPattern.MatchString(region) {
-		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote(region), regionPattern)
+		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote.Value(region), regionPattern)
 	}
 	return &url.URL{Scheme: "https", Host: "css." + region + ".otc.t-systems.com", Path: "/"}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // AllPages returns every page of the VPC endpoint connections of a cluster, calling the API
@@ -120,7 +122,7 @@ func (c *Client) pages(ctx context.Context, clusterID, fn string) iter.Seq2[*Pag
 			}
 			for _, conn := range p.Connections {
 				if _, dup := seen[conn.ID]; dup {
-					fail("connection %s at offset %d was already returned: the server repeated connections (a repeated page, or connections moved while paging)", quote(conn.ID), offset)
+					fail("connection %s at offset %d was already returned: the server repeated connections (a repeated page, or connections moved while paging)", quote.Value(conn.ID), offset)
 					return
 				}
 				seen[conn.ID] = struct{}{}

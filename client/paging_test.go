@@ -1,6 +1,8 @@
 package client
 
 import (
+	"github.com/cssvpcep/cssvpcep/internal/quote"
+
 	"context"
 	"errors"
 	"fmt"
@@ -394,7 +396,7 @@ func TestClient_AllPages_repeatedConnections(t *testing.T) {
 		{"the first page repeats a connection", [][]string{{"a", "b", "a"}}, 3, 0,
 			`client: AllPages: connection "a" at offset 0 was already returned`},
 		{"a long ID is quoted short", [][]string{{strings.Repeat("x", 300), strings.Repeat("x", 300)}}, 2, 0,
-			`connection "` + strings.Repeat("x", maxQuoted) + `"… at offset 0 was already returned`},
+			`connection "` + strings.Repeat("x", quote.Max) + `"… at offset 0 was already returned`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

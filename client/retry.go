@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -10,17 +11,20 @@ import (
 	"time"
 )
 
-// RetryPolicy decides, after an attempt failed, whether to make another. resp is the response
-// when one arrived (its body already read and closed: look at StatusCode and Header), nil
-// otherwise. err says what failed and is never nil: an *APIError for a status other than 2xx,
-// a *ResponseError for a 2xx response that cannot be used, an error matching
-// ErrResponseTooLarge, or a network error (its message starts with the operation). ctx is the
-// call's context.
+// RetryPolicy decides, after an attempt failed, whether to make another. op is the operation
+// called: a policy can tell the reads (op.Idempotent) from the operations that change state.
+// resp is the response when one arrived (its body already read and closed: look at
+// StatusCode and Header), nil otherwise. err says what failed and is never nil: an *APIError
+// for a status other than 2xx (or a 2xx carrying a CSS error code), a *ResponseError for a
+// 2xx response that cannot be used, an error matching ErrResponseTooLarge, or a network
+// error (its message starts with the operation). ctx is the call's context.
 //
 // A policy returning true asks for another attempt; the client still makes none beyond the
-// maximum (WithRetry), past the context's deadline, or for a method that is not idempotent. A
-// non-nil error ends the call at once; the call's error then wraps both it and err.
-type RetryPolicy func(ctx context.Context, resp *http.Response, err error) (bool, error)
+// maximum (WithRetry) or past the context's deadline, and, for an operation that is not
+// idempotent, none unless the failed attempt provably was not processed (NotProcessed): a
+// policy can decline a retry, never force one that could change state twice. A non-nil error
+// ends the call at once; the call's error then wraps both it and err.
+type RetryPolicy func(ctx context.Context, op Operation, resp *http.Response, err error) (bool, error)
 
 // Backoff returns how long to wait before the next attempt. attempt is the number of attempts
 // made so far (1 after the first failed); minWait and maxWait are the bounds set with
@@ -31,8 +35,10 @@ type Backoff func(minWait, maxWait time.Duration, attempt int, resp *http.Respon
 // IsRetryable accepts: statuses 429, 500, 502, 503 and 504, network errors (connection refused,
 // reset or aborted, a connection closed before or while the response arrived) and timeouts,
 // the per-attempt timeout (WithTimeout) among them. Other statuses, a response that does not
-// decode or breaks the spec, a body over the size limit and a refused redirect are final.
-func DefaultRetryPolicy(ctx context.Context, _ *http.Response, err error) (bool, error) {
+// decode or breaks the spec, a body over the size limit and a refused redirect are final. For
+// an operation that is not idempotent the client narrows this to the failures NotProcessed
+// accepts, whatever the policy says.
+func DefaultRetryPolicy(ctx context.Context, _ Operation, _ *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, context.Cause(ctx)
 	}
@@ -89,66 +95,61 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 const maxDuration = time.Duration(1<<63 - 1)
 
-// attempt is what one try of a call records for the log.
-type attempt struct {
-	n         int
-	method    string
-	path      string
-	status    int
-	requestID string
-	attrs     []any // the call's own: offset, limit
-}
-
-// retry makes attempts of one call until one succeeds, the policy declines, the attempts run
-// out, or ctx ends. try runs one attempt under the per-attempt timeout; it returns the
-// response (with its body read and closed) when one arrived, and the attempt's error.
-func (c *Client) retry(ctx context.Context, op, method string, attrs []any, try func(context.Context, *attempt) (*http.Response, error)) error {
+// retry makes attempts of one call of op until one succeeds, the policy declines, the
+// attempts run out, or ctx ends. try runs one attempt under the per-attempt timeout; it
+// returns the response (with its body read and closed) when one arrived, and the attempt's
+// error.
+func (c *Client) retry(ctx context.Context, op *Operation, attrs []any, try func(context.Context, *attempt) (*http.Response, error)) error {
 	cfg := c.cfg
 	var last error
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			if last == nil {
-				return fmt.Errorf("client: %s: %w", op, context.Cause(ctx))
+				return fmt.Errorf("client: %s: %w", op.ID, context.Cause(ctx))
 			}
-			return c.final(op, n-1, true, "the context ended before the next attempt", last, context.Cause(ctx))
+			return c.final(op.ID, n-1, true, "the context ended before the next attempt", last, context.Cause(ctx))
 		}
-		a := &attempt{n: n, method: method, attrs: attrs}
+		a := &attempt{n: n, method: op.Method, attrs: attrs, mask: newMasker(cfg)}
 		start := time.Now()
 		resp, err := c.runAttempt(ctx, a, try) //nolint:bodyclose // try has read and closed the body
-		c.logAttempt(ctx, op, a, time.Since(start), err)
+		c.logAttempt(ctx, op.ID, a, time.Since(start), err)
 		if err == nil {
 			return nil
 		}
 		last = err
 		if ctx.Err() != nil { // the call's context ended during the attempt
-			return c.final(op, n, false, "", err, nil)
+			return c.final(op.ID, n, false, "", err, nil)
 		}
-		again, perr := cfg.policy(ctx, resp, err)
+		again, perr := cfg.policy(ctx, *op, resp, err)
 		switch {
 		case perr != nil:
-			return c.final(op, n, false, "the retry policy stopped", err, perr)
-		case !again || !idempotent(method):
-			return c.final(op, n, false, "", err, nil)
+			return c.final(op.ID, n, false, "the retry policy stopped", err, perr)
+		case !again:
+			return c.final(op.ID, n, false, "", err, nil)
+		case !op.Idempotent && !NotProcessed(resp, err):
+			return c.final(op.ID, n, false, "", err, nil)
 		case n >= cfg.maxAttempts:
-			return c.final(op, n, true, "", err, nil)
+			return c.final(op.ID, n, true, "", err, nil)
 		}
 		wait := cfg.backoff(cfg.minWait, cfg.maxWait, n, resp)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return c.final(op, n, true, fmt.Sprintf("waiting %v to retry would pass the context's deadline", wait), err, nil)
+			return c.final(op.ID, n, true, fmt.Sprintf("waiting %v to retry would pass the context's deadline", wait), err, nil)
 		}
-		c.logRetry(ctx, op, n, wait)
+		c.logRetry(ctx, op.ID, n, wait)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return c.final(op, n, true, fmt.Sprintf("the context ended while waiting %v to retry", wait), err, context.Cause(ctx))
+			return c.final(op.ID, n, true, fmt.Sprintf("the context ended while waiting %v to retry", wait), err, context.Cause(ctx))
 		case <-timer.C:
 		}
 	}
 }
 
 // runAttempt runs try under the per-attempt timeout. An attempt that ran out of its own time
-// (not the call's) fails with an error saying so, which wraps context.DeadlineExceeded.
+// (not the call's) fails with an error saying so, which wraps context.DeadlineExceeded. A
+// failure that has nothing to do with the deadline (a body that does not decode, found after
+// the time ran out) is reported as what it is.
 func (c *Client) runAttempt(ctx context.Context, a *attempt, try func(context.Context, *attempt) (*http.Response, error)) (*http.Response, error) {
 	if c.cfg.timeout <= 0 {
 		return try(ctx, a)
@@ -156,7 +157,7 @@ func (c *Client) runAttempt(ctx context.Context, a *attempt, try func(context.Co
 	actx, cancel := context.WithTimeout(ctx, c.cfg.timeout)
 	defer cancel()
 	resp, err := try(actx, a)
-	if err != nil && actx.Err() != nil && ctx.Err() == nil {
+	if err != nil && actx.Err() != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		err = &attemptTimeoutError{timeout: c.cfg.timeout, err: err}
 	}
 	return resp, err
@@ -169,14 +170,6 @@ func (c *Client) final(op string, n int, gaveUp bool, reason string, last, cause
 		return last
 	}
 	return &retryError{op: op, attempts: n, gaveUp: gaveUp, reason: reason, last: last, cause: cause}
-}
-
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
-		return true
-	}
-	return false
 }
 
 // retryError is the error of a call that made more than one attempt, or gave up on retrying.

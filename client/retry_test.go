@@ -283,7 +283,7 @@ func TestClient_ListConnections_retriesConnectionRefused(t *testing.T) {
 	if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("error = %v, want ECONNREFUSED", err)
 	}
-	if retries.Load() != 3 || !strings.HasPrefix(err.Error(), "client: ShowVpcepConnection: giving up after 3 attempts: Get ") {
+	if retries.Load() != 3 || !strings.HasPrefix(err.Error(), "client: ShowVpcepConnection: giving up after 3 attempts: GET http://") {
 		t.Errorf("error = %q after %d failed attempts", err, retries.Load())
 	}
 }
@@ -400,7 +400,8 @@ func TestClient_ListConnections_accessKeyResignedEveryAttempt(t *testing.T) {
 func TestClient_retry_nonIdempotentNotRetried(t *testing.T) {
 	f := setup(t)
 	var n int
-	err := f.client.retry(context.Background(), "Op", http.MethodPost, nil, func(context.Context, *attempt) (*http.Response, error) {
+	op := &Operation{ID: "Op", Method: http.MethodPost, Path: "/op"}
+	err := f.client.retry(context.Background(), op, nil, func(context.Context, *attempt) (*http.Response, error) {
 		n++
 		return nil, &APIError{Operation: "Op", StatusCode: 503}
 	})
@@ -411,7 +412,7 @@ func TestClient_retry_nonIdempotentNotRetried(t *testing.T) {
 
 func TestClient_ListConnections_policyError(t *testing.T) {
 	stop := errors.New("circuit open")
-	f := setup(t, WithRetryPolicy(func(context.Context, *http.Response, error) (bool, error) { return false, stop }))
+	f := setup(t, WithRetryPolicy(func(context.Context, Operation, *http.Response, error) (bool, error) { return false, stop }))
 	h, count := failThenSucceed(100, http.StatusServiceUnavailable)
 	f.handle(h)
 	_, err := f.client.ListConnections(context.Background(), testCluster, nil)
@@ -447,7 +448,7 @@ func TestDefaultRetryPolicy(t *testing.T) {
 		{"other", context.Background(), errors.New("x509: certificate signed by unknown authority"), false},
 	}
 	for _, tt := range tests {
-		got, err := DefaultRetryPolicy(tt.ctx, nil, tt.err)
+		got, err := DefaultRetryPolicy(tt.ctx, *opShowConnections, nil, tt.err)
 		if got != tt.want {
 			t.Errorf("%s: retry = %v, want %v", tt.name, got, tt.want)
 		}

@@ -9,23 +9,26 @@ import (
 	"sync"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // maxRedirects is how many redirects are followed when the user's client has no CheckRedirect
 // of its own (the http.Client default).
 const maxRedirects = 10
 
-// newHTTPClient returns the client the generated code sends with: a shallow copy of user, so
-// that user is never modified, with the redirect guard and, when asked, run-time validation.
+// newHTTPClient returns the client the requests are sent with: a shallow copy of user, so that
+// user is never modified, with the redirect guard, and its transport wrapped in the
+// credentials (authTransport, outermost, so that they are the last thing set on a request) and,
+// when asked, run-time validation (which sees the request as it goes out).
 func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 	hc := *user
 	hc.CheckRedirect = guardRedirect(user.CheckRedirect)
+	next := user.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
 	if c.cfg.validation != 0 {
-		next := user.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-		hc.Transport = &validatingTransport{
+		next = &validatingTransport{
 			next:   next,
 			prefix: strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/"),
 			mode:   c.cfg.validation,
@@ -33,6 +36,7 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 			limit:  c.cfg.maxResponseSize,
 		}
 	}
+	hc.Transport = &authTransport{next: next, cfg: c.cfg}
 	return &hc
 }
 
@@ -46,9 +50,9 @@ func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 		first := via[0].URL
 		switch {
 		case !strings.EqualFold(req.URL.Host, first.Host):
-			return fmt.Errorf("client: refusing a redirect from host %s to host %s, which would receive the credentials", first.Host, req.URL.Host)
+			return fmt.Errorf("client: refusing a redirect from host %s to host %s, which would receive the credentials", first.Host, quote.Value(req.URL.Host))
 		case first.Scheme == "https" && req.URL.Scheme != "https":
-			return fmt.Errorf("client: refusing a redirect from https to %s, which would send the credentials in clear text", req.URL.Scheme)
+			return fmt.Errorf("client: refusing a redirect from https to %s, which would send the credentials in clear text", quote.Value(req.URL.Scheme))
 		case next != nil:
 			return next(req, via)
 		case len(via) >= maxRedirects:

@@ -2,10 +2,11 @@ package client
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // MaxIDLength is the longest project or cluster ID, in bytes, that the client sends. Real IDs
@@ -77,41 +78,25 @@ func idProblem(v string) string {
 	case len(v) > MaxIDLength:
 		return fmt.Sprintf("is %d bytes long; at most %d are allowed", len(v), MaxIDLength)
 	case !utf8.ValidString(v):
-		return quote(v) + " is not valid UTF-8"
+		return quote.Value(v) + " is not valid UTF-8"
 	case strings.TrimSpace(v) == "":
-		return quote(v) + " is blank"
+		return quote.Value(v) + " is blank"
 	case v == "." || v == "..":
-		return quote(v) + " is a dot segment, which URL resolution would remove"
+		return quote.Value(v) + " is a dot segment, which URL resolution would remove"
 	}
 	for i, r := range v {
 		if unicode.IsControl(r) {
-			return fmt.Sprintf("%s has a control character at byte %d", quote(v), i)
+			return fmt.Sprintf("%s has a control character at byte %d", quote.Value(v), i)
 		}
 		switch r {
 		case '/', '\\', '?', '#':
-			return fmt.Sprintf("%s contains %q, which is not allowed in an ID", quote(v), r)
+			return fmt.Sprintf("%s contains %q, which is not allowed in an ID", quote.Value(v), r)
 		}
 	}
 	if strings.TrimSpace(v) != v {
-		return quote(v) + " has leading or trailing white space"
+		return quote.Value(v) + " has leading or trailing white space"
 	}
 	return ""
-}
-
-// maxQuoted bounds how much of a value an error message quotes.
-const maxQuoted = 64
-
-// quote quotes s for an error message (strconv.Quote), at most maxQuoted bytes of it, cut at
-// a character boundary and marked with "…".
-func quote(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > maxQuoted-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "…"
 }
 
 // headerTextProblem says what is wrong with a header value (an empty one, or one with a control

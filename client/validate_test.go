@@ -1,6 +1,8 @@
 package client
 
 import (
+	"github.com/cssvpcep/cssvpcep/internal/quote"
+
 	"context"
 	"errors"
 	"net/http"
@@ -136,10 +138,10 @@ func TestCheckID_quotesLittle(t *testing.T) {
 	} {
 		reason := reasonOf(t, CheckID("id", id))
 		q, _, ok := strings.Cut(reason, "…")
-		if !ok || !strings.HasPrefix(q, `"`) || len(q) > 2+4*maxQuoted {
+		if !ok || !strings.HasPrefix(q, `"`) || len(q) > 2+4*quote.Max {
 			t.Errorf("CheckID(%.10q…) quotes too much: %q", id, reason)
 		}
-		if unquoted, err := strconv.Unquote(q); err != nil || len(unquoted) > maxQuoted || !utf8.ValidString(unquoted) && utf8.ValidString(id) {
+		if unquoted, err := strconv.Unquote(q); err != nil || len(unquoted) > quote.Max || !utf8.ValidString(unquoted) && utf8.ValidString(id) {
 			t.Errorf("CheckID(%.10q…): quoted %q (%v)", id, q, err)
 		}
 	}

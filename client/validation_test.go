@@ -73,7 +73,7 @@ func TestClient_ListConnections_validationFailPassesValidTraffic(t *testing.T) {
 	f.handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, http.StatusOK, "application/json", string(specExample(t, api.ExampleCurrent)))
 	})
-	if got := f.list(&ListOptions{Offset: 1, Limit: 1}); got.TotalCount != 2 {
+	if got := f.list(&ListOptions{Offset: 1, Limit: 2}); got.TotalCount != 2 {
 		t.Errorf("TotalCount = %d", got.TotalCount)
 	}
 }

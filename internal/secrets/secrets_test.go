@@ -305,7 +305,7 @@ func TestNoSecretLeaks(t *testing.T) {
 					out.printf("recovered: %v %+v %#v", r, r, r)
 				}
 			}()
-			_, _ = newClient(t, out, failing, creds, client.WithRetryPolicy(func(_ context.Context, resp *http.Response, err error) (bool, error) {
+			_, _ = newClient(t, out, failing, creds, client.WithRetryPolicy(func(_ context.Context, _ client.Operation, resp *http.Response, err error) (bool, error) {
 				panic(fmt.Errorf("policy: %w (status %d)", err, resp.StatusCode))
 			})).ListConnections(ctx, cluster, nil)
 		}()
