@@ -48,7 +48,7 @@ func TestNew_optionErrors(t *testing.T) {
 		{"token empty", WithToken(""), "client: WithToken: the token is empty"},
 		{"token newline", WithToken("tok\r\nX-Evil: 1"), "client: WithToken: the token has a control character at byte 3"},
 		{"access key empty", WithAccessKey("", "sk"), "client: WithAccessKey: signer: access key is empty"},
-		{"secret key empty", WithAccessKey("ak", ""), "client: WithAccessKey: signer: secret key is empty"},
+		{"secret key empty", WithAccessKey("ak", ""), "client: WithAccessKey: the secret key is empty"},
 		{"access key space", WithAccessKey("a k", "sk"), "client: WithAccessKey: signer: access key has a character"},
 		{"http client", WithHTTPClient(nil), "client: WithHTTPClient: the client is nil"},
 		{"user agent empty", WithUserAgent(""), "client: WithUserAgent: the user agent is empty"},

@@ -104,7 +104,10 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 				set(func(c *config) { c.token, c.hasToken = redact.New(token), true })
 			}
 		case ak != "" && sk != "":
-			if creds, err := signer.NewCredentials(ak, sk); err != nil {
+			if reason := headerTextProblem("the secret key", sk); reason != "" {
+				// Checked as the token is, so that both say the same, naming the variable.
+				bad("WithAccessKey", EnvSecretKey, errors.New(reason))
+			} else if creds, err := signer.NewCredentials(ak, sk); err != nil {
 				// A placeholder secret key tells which of the two is at fault.
 				variable := EnvSecretKey
 				if _, akErr := signer.NewCredentials(ak, "x"); akErr != nil {

@@ -220,7 +220,7 @@ func TestNewFromEnvFunc_configErrors(t *testing.T) {
 		name: "an option wins over its variable, which is not read",
 		env:  map[string]string{"CSS_ENDPOINT": "ftp://x", "OS_PROJECT_ID": "a/b", "OS_AUTH_TOKEN": "t\n"},
 		opts: []Option{WithRegion("eu-de"), WithProjectID("p"), WithAccessKey("ak", "")},
-		want: []want{{"WithAccessKey", "", "signer: secret key is empty"}},
+		want: []want{{"WithAccessKey", "", "the secret key is empty"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

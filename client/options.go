@@ -263,6 +263,9 @@ func WithToken(token string) Option {
 func WithAccessKey(accessKey, secretKey string) Option {
 	return func(c *config) error {
 		c.given |= settingCredentials
+		if reason := headerTextProblem("the secret key", secretKey); reason != "" {
+			return &ConfigError{Option: "WithAccessKey", Err: errors.New(reason)}
+		}
 		creds, err := signer.NewCredentials(accessKey, secretKey)
 		if err != nil {
 			return &ConfigError{Option: "WithAccessKey", Err: err}

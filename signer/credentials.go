@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Credentials are an access key (AK) and its secret key (SK). The secret cannot be read back
@@ -27,7 +28,10 @@ const redacted = "[REDACTED]"
 
 // NewCredentials returns the credentials for an access key and its secret key. Both must be
 // non-empty, and the access key must be printable ASCII without spaces or commas, since it is
-// written into the Authorization header.
+// written into the Authorization header. The secret key must hold no control character and
+// no white space at either end: a real one is 40 letters and digits, and such a character is
+// a pasting mistake (a line break from a file, say) that would make every signature wrong
+// without saying why. Neither error quotes the secret key.
 func NewCredentials(accessKey, secretKey string) (Credentials, error) {
 	if accessKey == "" {
 		return Credentials{}, errors.New("signer: access key is empty")
@@ -35,8 +39,14 @@ func NewCredentials(accessKey, secretKey string) (Credentials, error) {
 	if i := strings.IndexFunc(accessKey, func(r rune) bool { return r <= ' ' || r > '~' || r == ',' }); i >= 0 {
 		return Credentials{}, fmt.Errorf("signer: access key has a character not allowed in the Authorization header at byte %d", i)
 	}
-	if secretKey == "" {
+	if strings.TrimSpace(secretKey) == "" {
 		return Credentials{}, errors.New("signer: secret key is empty")
+	}
+	if i := strings.IndexFunc(secretKey, unicode.IsControl); i >= 0 {
+		return Credentials{}, fmt.Errorf("signer: secret key has a control character at byte %d", i)
+	}
+	if strings.TrimSpace(secretKey) != secretKey {
+		return Credentials{}, errors.New("signer: secret key has leading or trailing white space")
 	}
 	key := []byte(secretKey)
 	return Credentials{accessKey: accessKey, secret: func() []byte { return key }}, nil

@@ -23,6 +23,10 @@ func TestNewCredentials_rejects(t *testing.T) {
 		{"comma in access key", "AK,1", testSecret},
 		{"newline in access key", "AK\n1", testSecret},
 		{"non-ASCII access key", "AKé", testSecret},
+		{"secret key of spaces", testAccessKey, "   "},
+		{"newline in secret key", testAccessKey, testSecret + "\n"},
+		{"NUL in secret key", testAccessKey, "a\x00" + testSecret},
+		{"space around secret key", testAccessKey, " " + testSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

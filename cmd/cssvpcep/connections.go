@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/cssvpcep/cssvpcep/client"
 )
@@ -30,6 +31,8 @@ Flags:
                         The API's ranges of offset and limit reach 2,000 connections at most:
                         a cluster with more fails (exit status 1) and prints none
   -o, --output FORMAT   table (the default) or json
+  --timeout D           give up when the whole command, every page and retry included,
+                        takes longer than D, such as 30s or 2m (default 5m); exit status 1
   --debug               log every HTTP attempt (method, path, status, duration, request ID)
                         to stderr; headers and credentials are never logged
   -h, --help            show this help
@@ -67,8 +70,13 @@ Examples:
 type connectionsFlags struct {
 	clusterID, projectID, region, endpoint, output stringFlag
 	offset, limit                                  intFlag
+	timeout                                        durationFlag
 	all, debug                                     bool
 }
+
+// defaultTimeout bounds a whole command: a --all of 2,000 connections is two pages, each
+// within the client's 30 s per attempt and 3 attempts; a stalled endpoint gives up here.
+const defaultTimeout = 5 * time.Minute
 
 // connections is the connections command: one page, or with --all every connection, of a
 // cluster, as a table or JSON.
@@ -76,7 +84,8 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 	f := connectionsFlags{
 		offset: intFlag{min: 0, max: client.MaxOffset},
 		limit:  intFlag{min: 1, max: client.MaxPageSize},
-		output: stringFlag{value: "table"},
+		output:  stringFlag{value: "table"},
+		timeout: durationFlag{value: defaultTimeout},
 	}
 	fs := newFlagSet("connections")
 	fs.Var(&f.clusterID, "cluster-id", "")
@@ -89,6 +98,7 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 	fs.Var(&f.output, "o", "")
 	fs.Var(&f.output, "output", "")
 	fs.BoolVar(&f.debug, "debug", false, "")
+	fs.Var(&f.timeout, "timeout", "")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		if help {
 			fmt.Fprint(c.stdout, connectionsUsage)
@@ -110,6 +120,9 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 	}
 	if f.endpoint.set && f.region.set {
 		problems = append(problems, "--region and --endpoint both give the endpoint: give one")
+	}
+	if f.timeout.value <= 0 {
+		problems = append(problems, fmt.Sprintf("--timeout: %v is not positive", f.timeout.value))
 	}
 
 	// A transport of the command's own, whose idle connections it closes when done.
@@ -138,6 +151,8 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 		return &usageError{problems: problems}
 	}
 
+	ctx, cancel := withDeadline(ctx, f.timeout.value)
+	defer cancel()
 	var l *listing
 	if f.all {
 		l, err = listAll(ctx, cl, f.clusterID.value)
@@ -151,6 +166,15 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 		return writeJSON(c.stdout, l)
 	}
 	return writeTable(c.stdout, l)
+}
+
+// errDeadline is the cause of a command's context when its --timeout passes.
+var errDeadline = errors.New("the deadline passed")
+
+// withDeadline bounds ctx by the command's --timeout d. When d passes, the context's cause
+// says so (the client's errors name the cause), wrapping context.DeadlineExceeded.
+func withDeadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w (--timeout %v): %w", errDeadline, d, context.DeadlineExceeded))
 }
 
 // optionFlags are the flags that give a client option, by the option's name.

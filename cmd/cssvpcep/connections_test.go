@@ -382,3 +382,33 @@ func TestConnections_flagsWinOverTheEnvironment(t *testing.T) {
 		t.Errorf("stdout: %s", r.stdout)
 	}
 }
+
+// TestConnections_timeout: --timeout bounds the whole command, retries included: a server that
+// never answers ends the command at the deadline with exit status 1 and a message saying the
+// deadline passed, not after the client's 3 attempts of 30 s each.
+func TestConnections_timeout(t *testing.T) {
+	t.Parallel()
+	done := make(chan struct{})
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	env := map[string]string{client.EnvEndpoint: srv.URL, client.EnvProjectID: "p", client.EnvAuthToken: testToken}
+	r := runBinary(t, env, "connections", "--cluster-id", "c", "--all", "--timeout", "300ms")
+	wantCode(t, r, exitFailure)
+	if !strings.Contains(r.stderr, "the deadline passed (--timeout 300ms)") || hits.Load() != 1 {
+		t.Errorf("after %d requests, stderr: %s", hits.Load(), r.stderr)
+	}
+	for _, bad := range []string{"0", "-1s", "soon"} {
+		r := runBinary(t, env, "connections", "--cluster-id", "c", "--timeout", bad)
+		wantCode(t, r, exitUsage)
+		if !strings.Contains(r.stderr, "--timeout: ") {
+			t.Errorf("--timeout %s: stderr: %s", bad, r.stderr)
+		}
+	}
+}

@@ -109,6 +109,13 @@ func TestConnections_hostileFlagsAndEnvironment(t *testing.T) {
 		usage("an access key and an empty secret key", with(noCreds, client.EnvAccessKey, testAK, client.EnvSecretKey, ""), nil,
 			"OS_ACCESS_KEY is set but OS_SECRET_KEY is not"),
 		usage("a secret key alone", with(noCreds, client.EnvSecretKey, testSK), nil, "OS_SECRET_KEY is set but OS_ACCESS_KEY is not"),
+		// The secret key is refused as the token is: named, never quoted.
+		usage("a secret key with a line break", with(noCreds, client.EnvAccessKey, testAK, client.EnvSecretKey, testSK+"\nX-Evil: 1"), nil,
+			"OS_SECRET_KEY: the secret key has a control character at byte 11"),
+		usage("a secret key with a tab inside", with(noCreds, client.EnvAccessKey, testAK, client.EnvSecretKey, "ab\tcd"), nil,
+			"OS_SECRET_KEY: the secret key has a control character at byte 2"),
+		usage("a secret key of spaces", with(noCreds, client.EnvAccessKey, testAK, client.EnvSecretKey, "  "), nil,
+			"OS_SECRET_KEY: the secret key is empty"),
 		usage("an access key with a space", with(noCreds, client.EnvAccessKey, "AK 1", client.EnvSecretKey, testSK), nil,
 			"OS_ACCESS_KEY: signer: access key has a character not allowed in the Authorization header at byte 2"),
 		usage("a password in CSS_ENDPOINT", with(env, client.EnvEndpoint, "https://u:"+testSK+"@css.example"), nil,
