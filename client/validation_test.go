@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
@@ -118,5 +120,21 @@ func TestValidatingTransport_failModeDoesNotSendABadRequest(t *testing.T) {
 	var ve *contract.ValidationError
 	if !errors.As(err, &ve) || ve.Direction != contract.DirectionRequest || hits.Load() != 0 {
 		t.Errorf("RoundTrip = %v after %d requests, want the request's ValidationError and none sent", err, hits.Load())
+	}
+}
+
+// TestClient_ListConnections_reportModeDecodeFailureIsNotATimeout: in report mode the reporter
+// runs during the attempt; when it takes longer than the attempt's timeout and the body then
+// fails to decode, the error is the decode failure, not "the attempt ran out of its time".
+func TestClient_ListConnections_reportModeDecodeFailureIsNotATimeout(t *testing.T) {
+	slow := func(*contract.ValidationError) { time.Sleep(150 * time.Millisecond) }
+	f := setupViolating(t, WithValidation(ValidationReport, slow), WithTimeout(50*time.Millisecond), WithRetry(1, 0, 0))
+	f.handle(func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, http.StatusOK, "application/json", `{"connections":[{"id":"a","status":"accepted"}],"total_count":"one"}`)
+	})
+	_, err := f.client.ListConnections(context.Background(), testCluster, nil)
+	var re *ResponseError
+	if !errors.As(err, &re) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "ran out of") {
+		t.Errorf("error = %v, want the *ResponseError of the body", err)
 	}
 }

@@ -2,8 +2,12 @@ package contract
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // Direction says whether a ValidationError is about a request or a response.
@@ -46,11 +50,26 @@ type ValidationError struct {
 	StatusCode int
 	// Allow lists the methods the spec has for Path when the method is not one of them.
 	Allow []string
-	// Problems lists what is wrong, at least one entry.
+	// Problems lists what is wrong, at least one entry and at most MaxProblems: the first
+	// ones found, in the order kin-openapi reports them.
 	Problems []Problem
+	// More is how many further problems were found and left out of Problems, so that a body
+	// of half a million broken objects gives a short error, not megabytes of one.
+	More int
 	// Err is the underlying error (see the type's comment).
 	Err error
 }
+
+// MaxProblems is how many problems a ValidationError lists; More counts the rest.
+const MaxProblems = 20
+
+// Bounds of what a ValidationError's message takes from the traffic it judges: a problem's
+// field or parameter name (a JSON key the peer chose, the path of the request), a rule's text.
+const (
+	maxNameLen = 128
+	maxRuleLen = 256
+	maxPathLen = 256
+)
 
 // Problem is one broken rule: where (In and Name) and what (Rule and Keyword).
 type Problem struct {
@@ -105,7 +124,7 @@ func (e *ValidationError) Error() string {
 	b.WriteByte(' ')
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
-	b.WriteString(e.Path)
+	b.WriteString(quote.Line(e.Path, maxPathLen))
 	if e.OperationID != "" {
 		b.WriteString(" (")
 		b.WriteString(e.OperationID)
@@ -119,16 +138,29 @@ func (e *ValidationError) Error() string {
 // Unwrap returns Err.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-// detail joins the problems, for Error and for the middleware's error bodies.
+// detail joins the problems, for Error and for the middleware's error bodies, each one line
+// with its name and rule bounded, and says how many more there are.
 func (e *ValidationError) detail() string {
 	var b strings.Builder
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(oneLine(p.String()))
+		p.Name, p.Rule = quote.Line(p.Name, maxNameLen), quote.Line(p.Rule, maxRuleLen)
+		b.WriteString(p.String())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "; and %d more", e.More)
 	}
 	return b.String()
+}
+
+// capProblems keeps the first MaxProblems of ps and counts the rest.
+func capProblems(ps []Problem) ([]Problem, int) {
+	if len(ps) <= MaxProblems {
+		return ps, 0
+	}
+	return slices.Clip(ps[:MaxProblems]), len(ps) - MaxProblems
 }
 
 // hasProblemIn reports whether a problem is located in in.
@@ -139,12 +171,4 @@ func (e *ValidationError) hasProblemIn(in string) bool {
 		}
 	}
 	return false
-}
-
-// oneLine keeps a message on one line whatever a decoder's error text holds.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(s), " ")
 }

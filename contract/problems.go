@@ -9,6 +9,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // kin-openapi v0.153.0 has no structured field for some of its problems, only these texts
@@ -297,7 +299,7 @@ func jsonPath(segments []string) string {
 			b.WriteString(s)
 		default:
 			b.WriteByte('[')
-			b.WriteString(strconv.Quote(s))
+			b.WriteString(quote.Value(s)) // a key the peer chose: bounded
 			b.WriteByte(']')
 		}
 	}

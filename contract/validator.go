@@ -149,6 +149,7 @@ func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationI
 		ps = append(ps, Problem{In: "body", Rule: "holds more data after its JSON value"})
 		err = errors.Join(ErrTrailingData, err)
 	}
+	ps, more := capProblems(ps)
 	return &ValidationError{
 		Direction:   dir,
 		OperationID: in.Route.Operation.OperationID,
@@ -156,6 +157,7 @@ func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationI
 		Path:        in.Request.URL.EscapedPath(),
 		StatusCode:  status,
 		Problems:    ps,
+		More:        more,
 		Err:         err,
 	}
 }
