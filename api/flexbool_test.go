@@ -78,9 +78,6 @@ func TestFlexBool_behavesLikeBool(t *testing.T) {
 	if list.VpcepUpdateSwitch == nil || !*list.VpcepUpdateSwitch {
 		t.Fatalf("VpcepUpdateSwitch = %v, want true", list.VpcepUpdateSwitch)
 	}
-	if !bool(*list.VpcepUpdateSwitch) {
-		t.Error("bool(FlexBool(true)) is false")
-	}
 }
 
 // A JSON string may spell its characters with escapes: "\u0074rue" is the string "true".
