@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // FlexBool is the vpcepUpdateSwitch flag: a bool that decodes from a JSON boolean or from the
@@ -35,20 +37,10 @@ func (b *FlexBool) UnmarshalJSON(data []byte) error {
 		*b = false
 		return nil
 	}
-	return fmt.Errorf("vpcepUpdateSwitch: want true, false, \"true\" or \"false\", got %s", quoteExcerpt(data))
+	return fmt.Errorf("vpcepUpdateSwitch: want true, false, \"true\" or \"false\", got %s", quote.Bytes(data))
 }
 
 // MarshalJSON encodes b as a JSON boolean.
 func (b FlexBool) MarshalJSON() ([]byte, error) {
 	return strconv.AppendBool(nil, bool(b)), nil
-}
-
-// quoteExcerpt renders at most 64 bytes of a JSON value for an error message, quoted so that
-// control characters and invalid UTF-8 cannot garble the message.
-func quoteExcerpt(data []byte) string {
-	const max = 64
-	if len(data) > max {
-		return strconv.Quote(string(data[:max])) + "…"
-	}
-	return strconv.Quote(string(data))
 }

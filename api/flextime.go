@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // FlexTime is a CSS time stamp (created_at, update_at) as the service writes it: ISO 8601 with
@@ -89,7 +91,7 @@ func (t *FlexTime) UnmarshalJSON(data []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("time stamp: want a string, got %s", quoteExcerpt(data))
+		return fmt.Errorf("time stamp: want a string, got %s", quote.Bytes(data))
 	}
 	t.set(s)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 const connectionsUsage = `Usage:
@@ -82,8 +83,8 @@ const defaultTimeout = 5 * time.Minute
 // cluster, as a table or JSON.
 func (c *cli) connections(ctx context.Context, args []string) error {
 	f := connectionsFlags{
-		offset: intFlag{min: 0, max: client.MaxOffset},
-		limit:  intFlag{min: 1, max: client.MaxPageSize},
+		offset:  intFlag{min: 0, max: client.MaxOffset},
+		limit:   intFlag{min: 1, max: client.MaxPageSize},
 		output:  stringFlag{value: "table"},
 		timeout: durationFlag{value: defaultTimeout},
 	}
@@ -113,7 +114,7 @@ func (c *cli) connections(ctx context.Context, args []string) error {
 		problems = append(problems, argumentProblem(err))
 	}
 	if f.output.value != "table" && f.output.value != "json" {
-		problems = append(problems, "-o: "+quoteArg(f.output.value)+" is not table or json")
+		problems = append(problems, "-o: "+quote.Value(f.output.value)+" is not table or json")
 	}
 	if f.all && (f.offset.set || f.limit.set) {
 		problems = append(problems, "--all lists every connection: it takes no --offset or --limit")

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/client"
 )
@@ -108,19 +107,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// maxQuoted bounds how much of an argument an error message quotes.
-const maxQuoted = 64
-
-// quoteArg quotes a command-line value for an error message, shortened when it is long.
-func quoteArg(s string) string {
-	if len(s) > maxQuoted {
-		cut := maxQuoted
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		return strconv.Quote(s[:cut]) + "…"
-	}
-	return strconv.Quote(s)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"io"
 	"math"
 	"regexp"
@@ -30,7 +31,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	case err != nil:
 		return false, &usageError{problems: []string{flagError(err)}}
 	case fs.NArg() > 0:
-		return false, usagef("unexpected argument %s: this command takes flags only", quoteArg(fs.Arg(0)))
+		return false, usagef("unexpected argument %s: this command takes flags only", quote.Value(fs.Arg(0)))
 	}
 	return false, nil
 }
@@ -55,7 +56,7 @@ func flagError(err error) string {
 	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
 		detail := m[3]
 		if strings.HasPrefix(msg, "invalid boolean value") {
-			detail = quoteArg(m[1]) + " is not true or false"
+			detail = quote.Value(m[1]) + " is not true or false"
 		}
 		return dashed(m[2]) + ": " + detail
 	}
@@ -87,9 +88,9 @@ func (f *intFlag) Set(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return fmt.Errorf("%s is out of range %d-%d", quoteArg(s), f.min, f.max)
+		return fmt.Errorf("%s is out of range %d-%d", quote.Value(s), f.min, f.max)
 	case err != nil:
-		return fmt.Errorf("%s is not a whole number", quoteArg(s))
+		return fmt.Errorf("%s is not a whole number", quote.Value(s))
 	case n < f.min || n > f.max:
 		return fmt.Errorf("%d is out of range %d-%d", n, f.min, f.max)
 	}
@@ -129,7 +130,7 @@ func (f *durationFlag) String() string {
 func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
-		return fmt.Errorf("%s is not a duration, such as 200ms or 1.5s", quoteArg(s))
+		return fmt.Errorf("%s is not a duration, such as 200ms or 1.5s", quote.Value(s))
 	}
 	f.value = d
 	return nil
@@ -148,7 +149,7 @@ func (f *fractionFlag) String() string {
 func (f *fractionFlag) Set(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || math.IsNaN(v) || v < 0 || v > 1 {
-		return fmt.Errorf("%s is not a number from 0 to 1", quoteArg(s))
+		return fmt.Errorf("%s is not a number from 0 to 1", quote.Value(s))
 	}
 	f.value = v
 	return nil

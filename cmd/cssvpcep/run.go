@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // cli is what every command writes to and reads its environment from; run builds it from its
@@ -84,9 +85,9 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 			}
 		}
 		if len(name) > 0 && name[0] == '-' {
-			fmt.Fprintf(stderr, "cssvpcep: unknown flag %s: flags come after the command\n\n%s", quoteArg(name), usage)
+			fmt.Fprintf(stderr, "cssvpcep: unknown flag %s: flags come after the command\n\n%s", quote.Value(name), usage)
 		} else {
-			fmt.Fprintf(stderr, "cssvpcep: unknown command %s\n\n%s", quoteArg(name), usage)
+			fmt.Fprintf(stderr, "cssvpcep: unknown command %s\n\n%s", quote.Value(name), usage)
 		}
 		return exitUsage
 	}
@@ -108,6 +109,6 @@ func (c *cli) help(args []string) int {
 			return exitOK
 		}
 	}
-	fmt.Fprintf(c.stderr, "cssvpcep help: unknown command %s\n\n%s", quoteArg(args[0]), usage)
+	fmt.Fprintf(c.stderr, "cssvpcep help: unknown command %s\n\n%s", quote.Value(args[0]), usage)
 	return exitUsage
 }

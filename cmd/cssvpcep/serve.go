@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/emulator"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 const serveUsage = `Usage:
@@ -129,9 +130,9 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 		if errors.As(err, &ae) {
 			err = errors.New(ae.Err) // AddrError quotes the address again
 		}
-		problems = append(problems, usagef("--addr: %s: %v", quoteArg(f.addr.value), err))
+		problems = append(problems, usagef("--addr: %s: %v", quote.Value(f.addr.value), err))
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		problems = append(problems, usagef("--addr: %s: port %s is out of range 0-65535", quoteArg(f.addr.value), port))
+		problems = append(problems, usagef("--addr: %s: port %s is out of range 0-65535", quote.Value(f.addr.value), port))
 	}
 	switch {
 	case f.ak.set && !f.sk.set:
