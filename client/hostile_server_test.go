@@ -140,7 +140,7 @@ func TestMasker(t *testing.T) {
 	// An error whose text held a secret keeps its kind, not its text.
 	inner := fmt.Errorf("malformed header line SECRET-VALUE-1234: %w", errors.New("x"))
 	got := m.err(fmt.Errorf("wrapped: %w", inner))
-	for e := error(got); e != nil; e = errors.Unwrap(e) {
+	for e := got; e != nil; e = errors.Unwrap(e) {
 		if strings.Contains(e.Error(), "SECRET-VALUE") {
 			t.Errorf("the chain still holds the secret: %v", e)
 		}
@@ -318,9 +318,9 @@ func TestNotProcessed(t *testing.T) {
 		err  error
 		want bool
 	}{
-		{"429", &http.Response{StatusCode: 429}, &APIError{StatusCode: 429}, true},
-		{"503", &http.Response{StatusCode: 503}, &APIError{StatusCode: 503}, false},
-		{"500", &http.Response{StatusCode: 500}, &APIError{StatusCode: 500}, false},
+		{"429", &http.Response{StatusCode: http.StatusTooManyRequests}, &APIError{StatusCode: 429}, true},
+		{"503", &http.Response{StatusCode: http.StatusServiceUnavailable}, &APIError{StatusCode: 503}, false},
+		{"500", &http.Response{StatusCode: http.StatusInternalServerError}, &APIError{StatusCode: 500}, false},
 		{"not sent", nil, refused, true},
 		{"not sent, wrapped", nil, fmt.Errorf("call: %w", refused), true},
 		{"sent, then reset", nil, &SendError{NotSent: false}, false},
