@@ -43,7 +43,10 @@ func New(opts ...Option) (*Client, error) {
 		hc = &http.Client{}
 	}
 	c := &Client{cfg: cfg, server: cfg.endpoint.String()}
-	c.hc = c.newHTTPClient(hc)
+	var err error
+	if c.hc, err = c.newHTTPClient(hc); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

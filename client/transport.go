@@ -20,7 +20,7 @@ const maxRedirects = 10
 // user is never modified, with the redirect guard, and its transport wrapped in the
 // credentials (authTransport, outermost, so that they are the last thing set on a request) and,
 // when asked, run-time validation (which sees the request as it goes out).
-func (c *Client) newHTTPClient(user *http.Client) *http.Client {
+func (c *Client) newHTTPClient(user *http.Client) (*http.Client, error) {
 	hc := *user
 	hc.CheckRedirect = guardRedirect(user.CheckRedirect)
 	next := user.Transport
@@ -28,16 +28,15 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 		next = http.DefaultTransport
 	}
 	if c.cfg.validation != 0 {
-		next = &validatingTransport{
-			next:   next,
-			prefix: strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/"),
-			mode:   c.cfg.validation,
-			report: c.cfg.report,
-			limit:  c.cfg.maxResponseSize,
+		vt, err := newValidatingTransport(next, strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/"),
+			c.cfg.validation, c.cfg.report, c.cfg.maxResponseSize)
+		if err != nil {
+			return nil, err
 		}
+		next = vt
 	}
 	hc.Transport = &authTransport{next: next, cfg: c.cfg}
-	return &hc
+	return &hc, nil
 }
 
 // guardRedirect refuses a redirect that would carry the credentials somewhere they were not
@@ -65,46 +64,51 @@ func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 // validatingTransport runs every request and response through the contract validator
 // (package contract) in report mode, collecting the problems in the attempt's validationSink
 // so that the attempt decides what they mean (see ValidationMode), and handing them to the
-// user's report function.
+// user's report function. One contract.RoundTripper serves every request: its reporter
+// receives the request, whose context carries the attempt's sink.
 type validatingTransport struct {
-	next http.RoundTripper
 	// prefix is the endpoint's escaped path without its final "/" ("" for none). The
 	// validator routes on the path alone, so it is shown the path without the prefix; the
 	// request is sent with its real URL.
 	prefix string
-	mode   ValidationMode
-	report func(*contract.ValidationError)
-	limit  int64
+	rt     *contract.RoundTripper
 }
 
-// RoundTrip validates req and its response. A contract.RoundTripper is built per request
-// (the spec is loaded once per process, so that is cheap) because its reporter has no other
-// way to know which attempt a problem belongs to.
-func (t *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	sink, _ := req.Context().Value(sinkKey{}).(*validationSink)
-	sink.begin()
-	reporter := func(e *contract.ValidationError) {
-		if t.report != nil {
-			t.report(e)
-		}
-		sink.add(e)
-	}
-	orig := req.URL
+// newValidatingTransport returns the validating transport over next.
+func newValidatingTransport(next http.RoundTripper, prefix string, mode ValidationMode, report func(*contract.ValidationError), limit int64) (*validatingTransport, error) {
 	send := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if t.mode == ValidationFail {
-			if ve := sink.requestProblem(); ve != nil {
+		if mode == ValidationFail {
+			if ve := sinkOf(r.Context()).requestProblem(); ve != nil {
+				closeBody(r)
 				return nil, ve // the request breaks the spec: it is not sent
 			}
 		}
-		out := r.WithContext(r.Context())
-		out.URL = orig
-		return t.next.RoundTrip(out)
+		if orig, ok := r.Context().Value(origURLKey{}).(*url.URL); ok {
+			r = r.WithContext(r.Context())
+			r.URL = orig
+		}
+		return next.RoundTrip(r)
 	})
-	rt, err := contract.NewRoundTripper(send, contract.WithReporter(reporter), contract.WithBodyLimit(t.limit))
+	reporter := func(req *http.Request, e *contract.ValidationError) {
+		if report != nil {
+			report(e)
+		}
+		sinkOf(req.Context()).add(e)
+	}
+	rt, err := contract.NewRoundTripper(send, contract.WithRequestReporter(reporter), contract.WithBodyLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("client: run-time validation: %w", err)
 	}
-	return rt.RoundTrip(t.stripPrefix(req))
+	return &validatingTransport{prefix: prefix, rt: rt}, nil
+}
+
+// origURLKey is the context key of a request's URL before stripPrefix.
+type origURLKey struct{}
+
+// RoundTrip validates req and its response.
+func (t *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	sinkOf(req.Context()).begin()
+	return t.rt.RoundTrip(t.stripPrefix(req))
 }
 
 // stripPrefix returns req, or a shallow copy of it whose URL path lacks the endpoint's prefix.
@@ -122,17 +126,13 @@ func (t *validatingTransport) stripPrefix(req *http.Request) *http.Request {
 	}
 	u := *req.URL
 	u.Path, u.RawPath = path, rest
-	out := req.WithContext(req.Context())
+	out := req.WithContext(context.WithValue(req.Context(), origURLKey{}, req.URL))
 	out.URL = &u
 	return out
 }
 
 // CloseIdleConnections reaches through to the transport below, for http.Client's.
-func (t *validatingTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}
+func (t *validatingTransport) CloseIdleConnections() { t.rt.CloseIdleConnections() }
 
 // roundTripFunc is a function that is an http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -153,6 +153,12 @@ type validationSink struct {
 
 func withSink(ctx context.Context, s *validationSink) context.Context {
 	return context.WithValue(ctx, sinkKey{}, s)
+}
+
+// sinkOf returns the sink of a request's context; nil (which collects nothing) for none.
+func sinkOf(ctx context.Context) *validationSink {
+	s, _ := ctx.Value(sinkKey{}).(*validationSink)
+	return s
 }
 
 // begin forgets what an earlier request of the attempt (before a redirect) left.

@@ -106,7 +106,10 @@ func TestValidatingTransport_failModeDoesNotSendABadRequest(t *testing.T) {
 	defer srv.Close()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	vt := &validatingTransport{next: tr, mode: ValidationFail, limit: 1 << 20}
+	vt, err := newValidatingTransport(tr, "", ValidationFail, nil, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sink := new(validationSink)
 	req, err := http.NewRequestWithContext(withSink(context.Background(), sink), http.MethodGet,
 		srv.URL+"/v1.0/p/clusters/c/vpcepservice/connections?limit=5000", nil) // no credentials, limit too large

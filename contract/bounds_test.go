@@ -45,3 +45,39 @@ func TestRoundTripper_boundedValidationError(t *testing.T) {
 		t.Error("the body was not too large")
 	}
 }
+
+// TestWithRequestReporter: the reporter gets the request a problem belongs to (for a response
+// problem, the request it answers), so that one RoundTripper can serve callers that tell their
+// requests apart by context; it applies to NewRoundTripper only.
+func TestWithRequestReporter(t *testing.T) {
+	type key struct{}
+	ts := serve(t, jsonReply(`{"connections":[{"id":"a","status":"weird"}],"total_count":1}`))
+	got := map[string]*contract.ValidationError{}
+	rt, err := contract.NewRoundTripper(nil, contract.WithRequestReporter(func(req *http.Request, e *contract.ValidationError) {
+		got[req.Context().Value(key{}).(string)] = e
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, caller := range []string{"first", "second"} {
+		ctx := context.WithValue(context.Background(), key{}, caller)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+connectionsPath, nil)
+		req.Header.Set("X-Auth-Token", secret)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatalf("%s: %v (report mode passes responses through)", caller, err)
+		}
+		_ = resp.Body.Close()
+	}
+	for _, caller := range []string{"first", "second"} {
+		if e := got[caller]; e == nil || e.Direction != contract.DirectionResponse || e.Problems[0].Name != "connections[0].status" {
+			t.Errorf("%s: reported %v", caller, e)
+		}
+	}
+	if _, err := contract.NewMiddleware(http.NotFoundHandler(), contract.WithRequestReporter(func(*http.Request, *contract.ValidationError) {})); err == nil {
+		t.Error("NewMiddleware took WithRequestReporter")
+	}
+	if _, err := contract.NewRoundTripper(nil, contract.WithRequestReporter(nil)); err == nil {
+		t.Error("NewRoundTripper took a nil reporter")
+	}
+}

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/cssvpcep/cssvpcep/internal/options"
 )
@@ -22,6 +23,7 @@ type config struct {
 	bodyLimit     int64
 	security      *bool
 	report        func(*ValidationError)
+	reportReq     func(*http.Request, *ValidationError) // WithRequestReporter, RoundTripper only
 	responses     bool
 	strictReplies bool
 }
@@ -75,6 +77,25 @@ func WithReporter(f func(*ValidationError)) Option {
 			return errors.New("contract: WithReporter(nil): the reporter must be a function")
 		}
 		c.report = f
+		return nil
+	}
+}
+
+// WithRequestReporter is WithReporter for a RoundTripper whose caller needs to know which
+// request a problem belongs to: f also receives the request sent (for a response problem, the
+// request it answers), so that one RoundTripper can serve every request and f can tell them
+// apart by what their contexts carry. It applies to NewRoundTripper only; it replaces
+// WithReporter's function there.
+func WithRequestReporter(f func(req *http.Request, e *ValidationError)) Option {
+	return func(c *config) error {
+		switch {
+		case f == nil:
+			return errors.New("contract: WithRequestReporter(nil): the reporter must be a function")
+		case c.component != componentRoundTripper:
+			return fmt.Errorf("contract: WithRequestReporter applies to NewRoundTripper, not %s", c.component)
+		}
+		c.reportReq = f
+		c.report = func(*ValidationError) {} // report mode; problems go to reportReq
 		return nil
 	}
 }

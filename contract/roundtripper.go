@@ -15,8 +15,9 @@ import (
 // there is nothing to validate it against. Either way the body a caller reads is the body the
 // server sent: it is read for validation up to the limit (WithBodyLimit) and put back.
 type RoundTripper struct {
-	next http.RoundTripper
-	v    *validator
+	next      http.RoundTripper
+	v         *validator
+	reportReq func(*http.Request, *ValidationError) // WithRequestReporter, else nil
 }
 
 // NewRoundTripper returns a RoundTripper that sends through next (http.DefaultTransport when
@@ -35,7 +36,7 @@ func NewRoundTripper(next http.RoundTripper, opts ...Option) (*RoundTripper, err
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &RoundTripper{next: next, v: v}, nil
+	return &RoundTripper{next: next, v: v, reportReq: c.reportReq}, nil
 }
 
 // RoundTrip validates req, sends it through the next transport, and validates the response.
@@ -52,7 +53,7 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return nil, verr
 		}
-		rt.v.report(verr)
+		rt.report(req, verr)
 	}
 
 	resp, err := rt.next.RoundTrip(out)
@@ -79,10 +80,19 @@ func (rt *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp.Body.Close()
 			return nil, verr
 		}
-		rt.v.report(verr)
+		rt.report(req, verr)
 	}
 	resp.Body = restoreBody(data, resp.Body, over, nil)
 	return resp, nil
+}
+
+// report hands verr, a problem of req or of its response, to the reporter.
+func (rt *RoundTripper) report(req *http.Request, verr *ValidationError) {
+	if rt.reportReq != nil {
+		rt.reportReq(req, verr)
+		return
+	}
+	rt.v.report(verr)
 }
 
 // bufferRequest reads the request body for validation without taking it from the next
