@@ -1,6 +1,7 @@
 // Package rst reads the parts of a reStructuredText page that an API reference keeps its facts
 // in: tables (grid tables and simple tables, with the `.. table::` title and the `.. _label:`
-// target in front of them), section headings, and the inline markup of table cells.
+// target in front of them), section headings, the inline markup of table cells, and code
+// blocks (where the pages keep their example requests and responses).
 //
 // It is not a reStructuredText implementation. It knows grid tables of the kind
 //

@@ -40,6 +40,28 @@ func Sections(text string) []Section {
 	return scan(text).sections
 }
 
+// CodeBlock is the content of a code-block (or code, or sourcecode) directive.
+type CodeBlock struct {
+	// Language is the directive's argument ("text", "json"), empty if it has none.
+	Language string
+	// Text is the content, without the directive's options, its common indentation removed and
+	// blank lines at either end dropped; lines are joined with "\n".
+	Text string
+	// Section is the title of the section the block is in.
+	Section string
+	// Subheading is, as for a Table, the last single-line bold paragraph of the section before
+	// the block ("Status code: 200").
+	Subheading string
+	// Line is the 1-based line number of the directive.
+	Line int
+}
+
+// CodeBlocks returns the code blocks of an RST page, in page order: where the pages keep their
+// example requests and responses.
+func CodeBlocks(text string) []CodeBlock {
+	return scan(text).code
+}
+
 // ByLabel returns the first table whose Label is name, compared with SameName.
 func ByLabel(tables []Table, name string) (Table, bool) {
 	for _, t := range tables {
@@ -64,6 +86,7 @@ func normName(s string) string {
 type document struct {
 	tables   []Table
 	sections []Section
+	code     []CodeBlock
 	errs     []error
 }
 
@@ -244,7 +267,52 @@ func (s *scanner) explicit(i, ind int, body string) int {
 	// Any other directive or a comment: its indented body is not the page's own text (code
 	// blocks, images, notes); skip it so that ASCII art in a code block is not read as a table.
 	s.label, s.haveTitle = "", false
-	return s.skipIndented(i+1, ind)
+	end := s.skipIndented(i+1, ind)
+	if lang, ok := codeDirective(body); ok {
+		s.doc.code = append(s.doc.code, CodeBlock{Language: lang, Text: s.blockText(i+1, end),
+			Section: s.section, Subheading: s.subheading, Line: i + 1})
+	}
+	return end
+}
+
+// codeDirective recognises a code-block, code or sourcecode directive and returns its argument.
+func codeDirective(body string) (string, bool) {
+	for _, name := range []string{"code-block", "code", "sourcecode"} {
+		if arg, ok := strings.CutPrefix(body, ".. "+name+"::"); ok {
+			return strings.TrimSpace(arg), true
+		}
+	}
+	return "", false
+}
+
+// blockText returns the content of a directive whose body is lines [j, end): its options
+// (the ":name:" lines right after the directive) left out, the common indentation removed and
+// blank lines at either end dropped.
+func (s *scanner) blockText(j, end int) string {
+	for j < end && !isBlank(s.lines[j]) && strings.HasPrefix(strings.TrimSpace(s.lines[j]), ":") {
+		j++
+	}
+	for j < end && isBlank(s.lines[j]) {
+		j++
+	}
+	for end > j && isBlank(s.lines[end-1]) {
+		end--
+	}
+	minInd := -1
+	for _, l := range s.lines[j:end] {
+		if !isBlank(l) && (minInd < 0 || indentOf(l) < minInd) {
+			minInd = indentOf(l)
+		}
+	}
+	out := make([]string, 0, end-j)
+	for _, l := range s.lines[j:end] {
+		if isBlank(l) {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, strings.TrimRight(l[minInd:], " "))
+	}
+	return strings.Join(out, "\n")
 }
 
 // unreadTableDirective recognises the table directives other than `.. table::`, whose tables

@@ -80,6 +80,11 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse is not deterministic")
 		}
 		Sections(text)
+		for _, cb := range CodeBlocks(text) {
+			if cb.Line < 1 || cb.Line > len(lines) || !strings.Contains(lines[cb.Line-1], "::") {
+				t.Fatalf("code block line %d is %q, not a directive", cb.Line, lines[max(0, min(cb.Line, len(lines))-1)])
+			}
+		}
 		for _, tb := range tables {
 			for _, r := range tb.Rows {
 				for _, c := range r {

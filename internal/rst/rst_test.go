@@ -210,3 +210,41 @@ func TestSections_notHeadings(t *testing.T) {
 		t.Errorf("got %+v; want no sections", got)
 	}
 }
+
+func TestCodeBlocks(t *testing.T) {
+	got := CodeBlocks(page(
+		"Example Responses",
+		"-----------------",
+		"",
+		"**Status code: 200**",
+		"",
+		"Request succeeded.",
+		"",
+		".. code-block:: json",
+		"   :linenos:",
+		"",
+		"   {",
+		"     \"a\" : 1",
+		"",
+		"   }",
+		"",
+		"Other",
+		"-----",
+		"",
+		".. code-block::",
+		"",
+		"      indented more",
+		"   less",
+		"",
+		".. note::",
+		"",
+		"   Not code.",
+	))
+	want := []CodeBlock{
+		{Language: "json", Text: "{\n  \"a\" : 1\n\n}", Section: "Example Responses", Subheading: "Status code: 200", Line: 8},
+		{Text: "   indented more\nless", Section: "Other", Line: 19},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CodeBlocks mismatch (-want +got):\n%s", diff)
+	}
+}
