@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -89,17 +90,119 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ShowClusterDetail Querying Cluster Details
+	//
+	// Queries the details of a cluster: its search engine, nodes, network, name, ID and status. After StartVpecp or StopVpecp, a client polls it until the cluster's status is "200", its actions list is empty and every instance's status is "200".
+	//
+	// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id} (the `ShowClusterDetail` operationId).
+	ShowClusterDetail(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StopVpecp Disabling the VPC Endpoint Service
+	//
+	// Disables the VPC endpoint service of a cluster. Users can then no longer reach the cluster through the VPC endpoint IP address or private domain name, and enabling it again may change them. It only starts a cluster task (deviation close-async). An already disabled service is answered 400 CSS.5182 in this project's assumption (deviation close-when-disabled). The request has no body.
+	//
+	// Corresponds with PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close (the `StopVpecp` operationId).
+	StopVpecp(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ShowVpcepConnection Obtaining an Endpoint Connection
 	//
-	// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster.
+	// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster. While the service is disabled it answers 400 CSS.5182 (deviation connections-disabled).
 	//
 	// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `ShowVpcepConnection` operationId).
 	ShowVpcepConnection(ctx context.Context, projectId ProjectId, clusterId ClusterId, params *ShowVpcepConnectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVpcepConnectionWithBody Updating an Endpoint Connection
+	//
+	// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+	UpdateVpcepConnectionWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVpcepConnection Updating an Endpoint Connection
+	//
+	// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+	UpdateVpcepConnection(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepConnectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StartVpecpWithBody Enabling the VPC Endpoint Service
+	//
+	// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+	StartVpecpWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StartVpecp Enabling the VPC Endpoint Service
+	//
+	// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+	StartVpecp(ctx context.Context, projectId ProjectId, clusterId ClusterId, body StartVpecpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVpcepWhitelistWithBody Modifying the VPCEP Service Whitelist of a Cluster
+	//
+	// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+	UpdateVpcepWhitelistWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateVpcepWhitelist Modifying the VPCEP Service Whitelist of a Cluster
+	//
+	// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+	UpdateVpcepWhitelist(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepWhitelistJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ShowClusterDetail Querying Cluster Details
+//
+// Queries the details of a cluster: its search engine, nodes, network, name, ID and status. After StartVpecp or StopVpecp, a client polls it until the cluster's status is "200", its actions list is empty and every instance's status is "200".
+//
+// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id} (the `ShowClusterDetail` operationId).
+func (c *Client) ShowClusterDetail(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowClusterDetailRequest(c.Server, projectId, clusterId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StopVpecp Disabling the VPC Endpoint Service
+//
+// Disables the VPC endpoint service of a cluster. Users can then no longer reach the cluster through the VPC endpoint IP address or private domain name, and enabling it again may change them. It only starts a cluster task (deviation close-async). An already disabled service is answered 400 CSS.5182 in this project's assumption (deviation close-when-disabled). The request has no body.
+//
+// Corresponds with PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close (the `StopVpecp` operationId).
+func (c *Client) StopVpecp(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStopVpecpRequest(c.Server, projectId, clusterId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ShowVpcepConnection Obtaining an Endpoint Connection
 //
-// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster.
+// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster. While the service is disabled it answers 400 CSS.5182 (deviation connections-disabled).
 //
 // Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `ShowVpcepConnection` operationId).
 func (c *Client) ShowVpcepConnection(ctx context.Context, projectId ProjectId, clusterId ClusterId, params *ShowVpcepConnectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -112,6 +215,202 @@ func (c *Client) ShowVpcepConnection(ctx context.Context, projectId ProjectId, c
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// UpdateVpcepConnectionWithBody Updating an Endpoint Connection
+//
+// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+func (c *Client) UpdateVpcepConnectionWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVpcepConnectionRequestWithBody(c.Server, projectId, clusterId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateVpcepConnection Updating an Endpoint Connection
+//
+// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+func (c *Client) UpdateVpcepConnection(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepConnectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVpcepConnectionRequest(c.Server, projectId, clusterId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StartVpecpWithBody Enabling the VPC Endpoint Service
+//
+// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+func (c *Client) StartVpecpWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartVpecpRequestWithBody(c.Server, projectId, clusterId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StartVpecp Enabling the VPC Endpoint Service
+//
+// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+func (c *Client) StartVpecp(ctx context.Context, projectId ProjectId, clusterId ClusterId, body StartVpecpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartVpecpRequest(c.Server, projectId, clusterId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateVpcepWhitelistWithBody Modifying the VPCEP Service Whitelist of a Cluster
+//
+// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+func (c *Client) UpdateVpcepWhitelistWithBody(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVpcepWhitelistRequestWithBody(c.Server, projectId, clusterId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateVpcepWhitelist Modifying the VPCEP Service Whitelist of a Cluster
+//
+// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+func (c *Client) UpdateVpcepWhitelist(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepWhitelistJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVpcepWhitelistRequest(c.Server, projectId, clusterId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewShowClusterDetailRequest constructs an http.Request for the ShowClusterDetail method
+func NewShowClusterDetailRequest(server string, projectId ProjectId, clusterId ClusterId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "cluster_id", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1.0/%s/clusters/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStopVpecpRequest constructs an http.Request for the StopVpecp method
+func NewStopVpecpRequest(server string, projectId ProjectId, clusterId ClusterId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "cluster_id", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1.0/%s/clusters/%s/vpcepservice/close", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewShowVpcepConnectionRequest constructs an http.Request for the ShowVpcepConnection method
@@ -194,6 +493,168 @@ func NewShowVpcepConnectionRequest(server string, projectId ProjectId, clusterId
 	return req, nil
 }
 
+// NewUpdateVpcepConnectionRequest calls the generic UpdateVpcepConnection builder with application/json body
+func NewUpdateVpcepConnectionRequest(server string, projectId ProjectId, clusterId ClusterId, body UpdateVpcepConnectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateVpcepConnectionRequestWithBody(server, projectId, clusterId, "application/json", bodyReader)
+}
+
+// NewUpdateVpcepConnectionRequestWithBody constructs an http.Request for the UpdateVpcepConnection method, with any body, and a specified content type
+func NewUpdateVpcepConnectionRequestWithBody(server string, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "cluster_id", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1.0/%s/clusters/%s/vpcepservice/connections", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewStartVpecpRequest calls the generic StartVpecp builder with application/json body
+func NewStartVpecpRequest(server string, projectId ProjectId, clusterId ClusterId, body StartVpecpJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStartVpecpRequestWithBody(server, projectId, clusterId, "application/json", bodyReader)
+}
+
+// NewStartVpecpRequestWithBody constructs an http.Request for the StartVpecp method, with any body, and a specified content type
+func NewStartVpecpRequestWithBody(server string, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "cluster_id", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1.0/%s/clusters/%s/vpcepservice/open", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateVpcepWhitelistRequest calls the generic UpdateVpcepWhitelist builder with application/json body
+func NewUpdateVpcepWhitelistRequest(server string, projectId ProjectId, clusterId ClusterId, body UpdateVpcepWhitelistJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateVpcepWhitelistRequestWithBody(server, projectId, clusterId, "application/json", bodyReader)
+}
+
+// NewUpdateVpcepWhitelistRequestWithBody constructs an http.Request for the UpdateVpcepWhitelist method, with any body, and a specified content type
+func NewUpdateVpcepWhitelistRequestWithBody(server string, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "cluster_id", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1.0/%s/clusters/%s/vpcepservice/permissions", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -238,14 +699,352 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ShowClusterDetailWithResponse Querying Cluster Details
+	//
+	// Queries the details of a cluster: its search engine, nodes, network, name, ID and status. After StartVpecp or StopVpecp, a client polls it until the cluster's status is "200", its actions list is empty and every instance's status is "200".
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id} (the `ShowClusterDetail` operationId).
+	ShowClusterDetailWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*ShowClusterDetailResponse, error)
+
+	// StopVpecpWithResponse Disabling the VPC Endpoint Service
+	//
+	// Disables the VPC endpoint service of a cluster. Users can then no longer reach the cluster through the VPC endpoint IP address or private domain name, and enabling it again may change them. It only starts a cluster task (deviation close-async). An already disabled service is answered 400 CSS.5182 in this project's assumption (deviation close-when-disabled). The request has no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close (the `StopVpecp` operationId).
+	StopVpecpWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*StopVpecpResponse, error)
+
 	// ShowVpcepConnectionWithResponse Obtaining an Endpoint Connection
 	//
-	// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster.
+	// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster. While the service is disabled it answers 400 CSS.5182 (deviation connections-disabled).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `ShowVpcepConnection` operationId).
 	ShowVpcepConnectionWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, params *ShowVpcepConnectionParams, reqEditors ...RequestEditorFn) (*ShowVpcepConnectionResponse, error)
+
+	// UpdateVpcepConnectionWithBodyWithResponse Updating an Endpoint Connection
+	//
+	// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+	UpdateVpcepConnectionWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVpcepConnectionResponse, error)
+
+	// UpdateVpcepConnectionWithResponse Updating an Endpoint Connection
+	//
+	// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+	UpdateVpcepConnectionWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepConnectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVpcepConnectionResponse, error)
+
+	// StartVpecpWithBodyWithResponse Enabling the VPC Endpoint Service
+	//
+	// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+	StartVpecpWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartVpecpResponse, error)
+
+	// StartVpecpWithResponse Enabling the VPC Endpoint Service
+	//
+	// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+	StartVpecpWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body StartVpecpJSONRequestBody, reqEditors ...RequestEditorFn) (*StartVpecpResponse, error)
+
+	// UpdateVpcepWhitelistWithBodyWithResponse Modifying the VPCEP Service Whitelist of a Cluster
+	//
+	// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+	UpdateVpcepWhitelistWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVpcepWhitelistResponse, error)
+
+	// UpdateVpcepWhitelistWithResponse Modifying the VPCEP Service Whitelist of a Cluster
+	//
+	// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+	UpdateVpcepWhitelistWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepWhitelistJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVpcepWhitelistResponse, error)
+}
+
+// ShowClusterDetailResponse400Headers the declared response headers of an HTTP 400 response for ShowClusterDetail
+type ShowClusterDetailResponse400Headers struct {
+	XRequestId *string
+}
+
+// ShowClusterDetailResponse403Headers the declared response headers of an HTTP 403 response for ShowClusterDetail
+type ShowClusterDetailResponse403Headers struct {
+	XRequestId *string
+}
+
+// ShowClusterDetailResponse404Headers the declared response headers of an HTTP 404 response for ShowClusterDetail
+type ShowClusterDetailResponse404Headers struct {
+	XRequestId *string
+}
+
+// ShowClusterDetailResponse500Headers the declared response headers of an HTTP 500 response for ShowClusterDetail
+type ShowClusterDetailResponse500Headers struct {
+	XRequestId *string
+}
+
+// ShowClusterDetailResponseDefaultHeaders the declared response headers of an HTTP default response for ShowClusterDetail
+type ShowClusterDetailResponseDefaultHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+
+type ShowClusterDetailResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ClusterDetail
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *OtherError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ShowClusterDetailResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ShowClusterDetailResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ShowClusterDetailResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ShowClusterDetailResponse500Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ShowClusterDetailResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ShowClusterDetailResponse) GetJSON200() *ClusterDetail {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ShowClusterDetailResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ShowClusterDetailResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ShowClusterDetailResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ShowClusterDetailResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ShowClusterDetailResponse) GetJSONDefault() *OtherError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ShowClusterDetailResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ShowClusterDetailResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ShowClusterDetailResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ShowClusterDetailResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StopVpecpResponse202Headers the declared response headers of an HTTP 202 response for StopVpecp
+type StopVpecpResponse202Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse400Headers the declared response headers of an HTTP 400 response for StopVpecp
+type StopVpecpResponse400Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse403Headers the declared response headers of an HTTP 403 response for StopVpecp
+type StopVpecpResponse403Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse404Headers the declared response headers of an HTTP 404 response for StopVpecp
+type StopVpecpResponse404Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse409Headers the declared response headers of an HTTP 409 response for StopVpecp
+type StopVpecpResponse409Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse412Headers the declared response headers of an HTTP 412 response for StopVpecp
+type StopVpecpResponse412Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponse500Headers the declared response headers of an HTTP 500 response for StopVpecp
+type StopVpecpResponse500Headers struct {
+	XRequestId *string
+}
+
+// StopVpecpResponseDefaultHeaders the declared response headers of an HTTP default response for StopVpecp
+type StopVpecpResponseDefaultHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+
+type StopVpecpResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StopVpecpResult
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *OperationInProgress
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *OtherError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *StopVpecpResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *StopVpecpResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *StopVpecpResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StopVpecpResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *StopVpecpResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *StopVpecpResponse412Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *StopVpecpResponse500Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *StopVpecpResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StopVpecpResponse) GetJSON200() *StopVpecpResult {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r StopVpecpResponse) GetJSON202() *OperationInProgress {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StopVpecpResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r StopVpecpResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StopVpecpResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r StopVpecpResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r StopVpecpResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r StopVpecpResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StopVpecpResponse) GetJSONDefault() *OtherError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StopVpecpResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StopVpecpResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StopVpecpResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StopVpecpResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // ShowVpcepConnectionResponse400Headers the declared response headers of an HTTP 400 response for ShowVpcepConnection
@@ -290,19 +1089,19 @@ type ShowVpcepConnectionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ConnectionList
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
+	JSON400 *BadRequest
 	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
+	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
+	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *Error
+	JSON409 *Conflict
 	// JSON412 the response for an HTTP 412 `application/json` response
-	JSON412 *Error
+	JSON412 *PreconditionFailed
 	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *Error
+	JSON500 *ServerError
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
+	JSONDefault *OtherError
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ShowVpcepConnectionResponse400Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -325,37 +1124,37 @@ func (r ShowVpcepConnectionResponse) GetJSON200() *ConnectionList {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON400() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON400() *BadRequest {
 	return r.JSON400
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON403() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON403() *Forbidden {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON404() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON404() *NotFound {
 	return r.JSON404
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON409() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
 // GetJSON412 returns the response for an HTTP 412 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON412() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON412() *PreconditionFailed {
 	return r.JSON412
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSON500() *Error {
+func (r ShowVpcepConnectionResponse) GetJSON500() *ServerError {
 	return r.JSON500
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ShowVpcepConnectionResponse) GetJSONDefault() *Error {
+func (r ShowVpcepConnectionResponse) GetJSONDefault() *OtherError {
 	return r.JSONDefault
 }
 
@@ -388,9 +1187,487 @@ func (r ShowVpcepConnectionResponse) ContentType() string {
 	return ""
 }
 
+// UpdateVpcepConnectionResponse202Headers the declared response headers of an HTTP 202 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse202Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse400Headers the declared response headers of an HTTP 400 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse403Headers the declared response headers of an HTTP 403 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse404Headers the declared response headers of an HTTP 404 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse409Headers the declared response headers of an HTTP 409 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse409Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse412Headers the declared response headers of an HTTP 412 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse412Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponse500Headers the declared response headers of an HTTP 500 response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepConnectionResponseDefaultHeaders the declared response headers of an HTTP default response for UpdateVpcepConnection
+type UpdateVpcepConnectionResponseDefaultHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+
+type UpdateVpcepConnectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *OperationInProgress
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *OtherError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *UpdateVpcepConnectionResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateVpcepConnectionResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateVpcepConnectionResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateVpcepConnectionResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateVpcepConnectionResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *UpdateVpcepConnectionResponse412Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateVpcepConnectionResponse500Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *UpdateVpcepConnectionResponseDefaultHeaders
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON202() *OperationInProgress {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateVpcepConnectionResponse) GetJSONDefault() *OtherError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateVpcepConnectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateVpcepConnectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateVpcepConnectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateVpcepConnectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StartVpecpResponse202Headers the declared response headers of an HTTP 202 response for StartVpecp
+type StartVpecpResponse202Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse400Headers the declared response headers of an HTTP 400 response for StartVpecp
+type StartVpecpResponse400Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse403Headers the declared response headers of an HTTP 403 response for StartVpecp
+type StartVpecpResponse403Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse404Headers the declared response headers of an HTTP 404 response for StartVpecp
+type StartVpecpResponse404Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse409Headers the declared response headers of an HTTP 409 response for StartVpecp
+type StartVpecpResponse409Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse412Headers the declared response headers of an HTTP 412 response for StartVpecp
+type StartVpecpResponse412Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponse500Headers the declared response headers of an HTTP 500 response for StartVpecp
+type StartVpecpResponse500Headers struct {
+	XRequestId *string
+}
+
+// StartVpecpResponseDefaultHeaders the declared response headers of an HTTP default response for StartVpecp
+type StartVpecpResponseDefaultHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+
+type StartVpecpResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StartVpecpResult
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *OperationInProgress
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *OtherError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *StartVpecpResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *StartVpecpResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *StartVpecpResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StartVpecpResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *StartVpecpResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *StartVpecpResponse412Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *StartVpecpResponse500Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *StartVpecpResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StartVpecpResponse) GetJSON200() *StartVpecpResult {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r StartVpecpResponse) GetJSON202() *OperationInProgress {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StartVpecpResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r StartVpecpResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StartVpecpResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r StartVpecpResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r StartVpecpResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r StartVpecpResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StartVpecpResponse) GetJSONDefault() *OtherError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StartVpecpResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StartVpecpResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StartVpecpResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StartVpecpResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateVpcepWhitelistResponse202Headers the declared response headers of an HTTP 202 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse202Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse400Headers the declared response headers of an HTTP 400 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse403Headers the declared response headers of an HTTP 403 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse404Headers the declared response headers of an HTTP 404 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse409Headers the declared response headers of an HTTP 409 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse409Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse412Headers the declared response headers of an HTTP 412 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse412Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponse500Headers the declared response headers of an HTTP 500 response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponse500Headers struct {
+	XRequestId *string
+}
+
+// UpdateVpcepWhitelistResponseDefaultHeaders the declared response headers of an HTTP default response for UpdateVpcepWhitelist
+type UpdateVpcepWhitelistResponseDefaultHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+
+type UpdateVpcepWhitelistResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *OperationInProgress
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *OtherError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *UpdateVpcepWhitelistResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateVpcepWhitelistResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateVpcepWhitelistResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateVpcepWhitelistResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateVpcepWhitelistResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *UpdateVpcepWhitelistResponse412Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateVpcepWhitelistResponse500Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *UpdateVpcepWhitelistResponseDefaultHeaders
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON202() *OperationInProgress {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateVpcepWhitelistResponse) GetJSONDefault() *OtherError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateVpcepWhitelistResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateVpcepWhitelistResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateVpcepWhitelistResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateVpcepWhitelistResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ShowClusterDetailWithResponse Querying Cluster Details
+//
+// Queries the details of a cluster: its search engine, nodes, network, name, ID and status. After StartVpecp or StopVpecp, a client polls it until the cluster's status is "200", its actions list is empty and every instance's status is "200".
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1.0/{project_id}/clusters/{cluster_id} (the `ShowClusterDetail` operationId).
+func (c *ClientWithResponses) ShowClusterDetailWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*ShowClusterDetailResponse, error) {
+	rsp, err := c.ShowClusterDetail(ctx, projectId, clusterId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseShowClusterDetailResponse(rsp)
+}
+
+// StopVpecpWithResponse Disabling the VPC Endpoint Service
+//
+// Disables the VPC endpoint service of a cluster. Users can then no longer reach the cluster through the VPC endpoint IP address or private domain name, and enabling it again may change them. It only starts a cluster task (deviation close-async). An already disabled service is answered 400 CSS.5182 in this project's assumption (deviation close-when-disabled). The request has no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close (the `StopVpecp` operationId).
+func (c *ClientWithResponses) StopVpecpWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, reqEditors ...RequestEditorFn) (*StopVpecpResponse, error) {
+	rsp, err := c.StopVpecp(ctx, projectId, clusterId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStopVpecpResponse(rsp)
+}
+
 // ShowVpcepConnectionWithResponse Obtaining an Endpoint Connection
 //
-// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster.
+// The VPC endpoint service enables secure and reliable access across VPCs through a dedicated gateway, without exposing the network information of servers. The VPC endpoint address can be an IPv4 address (automatically allocated when the VPC endpoint service is enabled), an IPv6 address (allocated when a professional VPC endpoint is created and dual-stack networking is enabled), or an internal domain name (allocated when DNS is enabled). This API is used to obtain the VPCEP connection of a cluster. While the service is disabled it answers 400 CSS.5182 (deviation connections-disabled).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -401,6 +1678,389 @@ func (c *ClientWithResponses) ShowVpcepConnectionWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseShowVpcepConnectionResponse(rsp)
+}
+
+// UpdateVpcepConnectionWithBodyWithResponse Updating an Endpoint Connection
+//
+// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+func (c *ClientWithResponses) UpdateVpcepConnectionWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVpcepConnectionResponse, error) {
+	rsp, err := c.UpdateVpcepConnectionWithBody(ctx, projectId, clusterId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVpcepConnectionResponse(rsp)
+}
+
+// UpdateVpcepConnectionWithResponse Updating an Endpoint Connection
+//
+// Accepts or rejects VPC endpoint connections of a cluster. The answer has no body (deviation no-body-200).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections (the `UpdateVpcepConnection` operationId).
+func (c *ClientWithResponses) UpdateVpcepConnectionWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepConnectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVpcepConnectionResponse, error) {
+	rsp, err := c.UpdateVpcepConnection(ctx, projectId, clusterId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVpcepConnectionResponse(rsp)
+}
+
+// StartVpecpWithBodyWithResponse Enabling the VPC Endpoint Service
+//
+// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+func (c *ClientWithResponses) StartVpecpWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartVpecpResponse, error) {
+	rsp, err := c.StartVpecpWithBody(ctx, projectId, clusterId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStartVpecpResponse(rsp)
+}
+
+// StartVpecpWithResponse Enabling the VPC Endpoint Service
+//
+// Enables the VPC endpoint service of a cluster. It only starts a cluster task (deviation open-async): wait until ShowClusterDetail shows the cluster available with no tasks. An already enabled service is answered 409 CSS.0031 in this project's assumption (deviation open-when-enabled).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open (the `StartVpecp` operationId).
+func (c *ClientWithResponses) StartVpecpWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body StartVpecpJSONRequestBody, reqEditors ...RequestEditorFn) (*StartVpecpResponse, error) {
+	rsp, err := c.StartVpecp(ctx, projectId, clusterId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStartVpecpResponse(rsp)
+}
+
+// UpdateVpcepWhitelistWithBodyWithResponse Modifying the VPCEP Service Whitelist of a Cluster
+//
+// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+func (c *ClientWithResponses) UpdateVpcepWhitelistWithBodyWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVpcepWhitelistResponse, error) {
+	rsp, err := c.UpdateVpcepWhitelistWithBody(ctx, projectId, clusterId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVpcepWhitelistResponse(rsp)
+}
+
+// UpdateVpcepWhitelistWithResponse Modifying the VPCEP Service Whitelist of a Cluster
+//
+// Replaces the whitelist of the cluster's VPC endpoint service: the accounts allowed to connect. The answer has no body (deviation no-body-200).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions (the `UpdateVpcepWhitelist` operationId).
+func (c *ClientWithResponses) UpdateVpcepWhitelistWithResponse(ctx context.Context, projectId ProjectId, clusterId ClusterId, body UpdateVpcepWhitelistJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVpcepWhitelistResponse, error) {
+	rsp, err := c.UpdateVpcepWhitelist(ctx, projectId, clusterId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateVpcepWhitelistResponse(rsp)
+}
+
+// ParseShowClusterDetailResponse parses an HTTP response from a ShowClusterDetailWithResponse call
+func ParseShowClusterDetailResponse(rsp *http.Response) (*ShowClusterDetailResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ShowClusterDetailResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ClusterDetail
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest OtherError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers ShowClusterDetailResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ShowClusterDetailResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ShowClusterDetailResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ShowClusterDetailResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case true:
+		var headers ShowClusterDetailResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStopVpecpResponse parses an HTTP response from a StopVpecpWithResponse call
+func ParseStopVpecpResponse(rsp *http.Response) (*StopVpecpResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StopVpecpResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StopVpecpResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest OperationInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest OtherError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers StopVpecpResponse202Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers StopVpecpResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers StopVpecpResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers StopVpecpResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers StopVpecpResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers StopVpecpResponse412Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 500:
+		var headers StopVpecpResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case true:
+		var headers StopVpecpResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
 }
 
 // ParseShowVpcepConnectionResponse parses an HTTP response from a ShowVpcepConnectionWithResponse call
@@ -425,49 +2085,49 @@ func ParseShowVpcepConnectionResponse(rsp *http.Response) (*ShowVpcepConnectionR
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
+		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
+		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
+		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
+		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest Error
+		var dest PreconditionFailed
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON412 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
+		var dest ServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest OtherError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -538,6 +2198,514 @@ func ParseShowVpcepConnectionResponse(rsp *http.Response) (*ShowVpcepConnectionR
 		response.Headers500 = &headers
 	case true:
 		var headers ShowVpcepConnectionResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateVpcepConnectionResponse parses an HTTP response from a UpdateVpcepConnectionWithResponse call
+func ParseUpdateVpcepConnectionResponse(rsp *http.Response) (*UpdateVpcepConnectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateVpcepConnectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest OperationInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest OtherError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers UpdateVpcepConnectionResponse202Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateVpcepConnectionResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateVpcepConnectionResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateVpcepConnectionResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateVpcepConnectionResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers UpdateVpcepConnectionResponse412Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateVpcepConnectionResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case true:
+		var headers UpdateVpcepConnectionResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStartVpecpResponse parses an HTTP response from a StartVpecpWithResponse call
+func ParseStartVpecpResponse(rsp *http.Response) (*StartVpecpResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StartVpecpResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StartVpecpResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest OperationInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest OtherError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers StartVpecpResponse202Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers StartVpecpResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers StartVpecpResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers StartVpecpResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers StartVpecpResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers StartVpecpResponse412Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 500:
+		var headers StartVpecpResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case true:
+		var headers StartVpecpResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateVpcepWhitelistResponse parses an HTTP response from a UpdateVpcepWhitelistWithResponse call
+func ParseUpdateVpcepWhitelistResponse(rsp *http.Response) (*UpdateVpcepWhitelistResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateVpcepWhitelistResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest OperationInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest OtherError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers UpdateVpcepWhitelistResponse202Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateVpcepWhitelistResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateVpcepWhitelistResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateVpcepWhitelistResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateVpcepWhitelistResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers UpdateVpcepWhitelistResponse412Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateVpcepWhitelistResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case true:
+		var headers UpdateVpcepWhitelistResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

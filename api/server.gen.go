@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/oapi-codegen/runtime"
@@ -18,9 +19,24 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ShowClusterDetail Querying Cluster Details
+	// (GET /v1.0/{project_id}/clusters/{cluster_id})
+	ShowClusterDetail(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId)
+	// StopVpecp Disabling the VPC Endpoint Service
+	// (PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close)
+	StopVpecp(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId)
 	// ShowVpcepConnection Obtaining an Endpoint Connection
 	// (GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections)
 	ShowVpcepConnection(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId, params ShowVpcepConnectionParams)
+	// UpdateVpcepConnection Updating an Endpoint Connection
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections)
+	UpdateVpcepConnection(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId)
+	// StartVpecp Enabling the VPC Endpoint Service
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open)
+	StartVpecp(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId)
+	// UpdateVpcepWhitelist Modifying the VPCEP Service Whitelist of a Cluster
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions)
+	UpdateVpcepWhitelist(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -31,6 +47,76 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ShowClusterDetail operation middleware
+func (siw *ServerInterfaceWrapper) ShowClusterDetail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "cluster_id" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cluster_id", r.PathValue("cluster_id"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cluster_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ShowClusterDetail(w, r, projectId, clusterId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// StopVpecp operation middleware
+func (siw *ServerInterfaceWrapper) StopVpecp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "cluster_id" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cluster_id", r.PathValue("cluster_id"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cluster_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StopVpecp(w, r, projectId, clusterId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ShowVpcepConnection operation middleware
 func (siw *ServerInterfaceWrapper) ShowVpcepConnection(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +173,111 @@ func (siw *ServerInterfaceWrapper) ShowVpcepConnection(w http.ResponseWriter, r 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ShowVpcepConnection(w, r, projectId, clusterId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateVpcepConnection operation middleware
+func (siw *ServerInterfaceWrapper) UpdateVpcepConnection(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "cluster_id" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cluster_id", r.PathValue("cluster_id"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cluster_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateVpcepConnection(w, r, projectId, clusterId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// StartVpecp operation middleware
+func (siw *ServerInterfaceWrapper) StartVpecp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "cluster_id" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cluster_id", r.PathValue("cluster_id"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cluster_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StartVpecp(w, r, projectId, clusterId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateVpcepWhitelist operation middleware
+func (siw *ServerInterfaceWrapper) UpdateVpcepWhitelist(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "cluster_id" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "cluster_id", r.PathValue("cluster_id"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cluster_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateVpcepWhitelist(w, r, projectId, clusterId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -216,9 +407,373 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open", wrapper.StartVpecp)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close", wrapper.StopVpecp)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections", wrapper.ShowVpcepConnection)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections", wrapper.UpdateVpcepConnection)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions", wrapper.UpdateVpcepWhitelist)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1.0/{project_id}/clusters/{cluster_id}", wrapper.ShowClusterDetail)
 
 	return m
+}
+
+type BadRequestResponseHeaders struct {
+	XRequestId *string
+}
+type BadRequestJSONResponse struct {
+	Body Error
+
+	Headers BadRequestResponseHeaders
+}
+
+type ConflictResponseHeaders struct {
+	XRequestId *string
+}
+type ConflictJSONResponse struct {
+	Body Error
+
+	Headers ConflictResponseHeaders
+}
+
+type ForbiddenResponseHeaders struct {
+	XRequestId *string
+}
+type ForbiddenJSONResponse struct {
+	Body Error
+
+	Headers ForbiddenResponseHeaders
+}
+
+type NotFoundResponseHeaders struct {
+	XRequestId *string
+}
+type NotFoundJSONResponse struct {
+	Body Error
+
+	Headers NotFoundResponseHeaders
+}
+
+type OperationInProgressResponseHeaders struct {
+	XRequestId *string
+}
+type OperationInProgressJSONResponse struct {
+	Body Error
+
+	Headers OperationInProgressResponseHeaders
+}
+
+type OtherErrorResponseHeaders struct {
+	RetryAfter *string
+	XRequestId *string
+}
+type OtherErrorJSONResponse struct {
+	Body Error
+
+	Headers OtherErrorResponseHeaders
+}
+
+type PreconditionFailedResponseHeaders struct {
+	XRequestId *string
+}
+type PreconditionFailedJSONResponse struct {
+	Body Error
+
+	Headers PreconditionFailedResponseHeaders
+}
+
+type RequestSucceededResponse struct {
+}
+
+type ServerErrorResponseHeaders struct {
+	XRequestId *string
+}
+type ServerErrorJSONResponse struct {
+	Body Error
+
+	Headers ServerErrorResponseHeaders
+}
+
+type ShowClusterDetailRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	ClusterId ClusterId `json:"cluster_id"`
+}
+
+type ShowClusterDetailResponseObject interface {
+	VisitShowClusterDetailResponse(w http.ResponseWriter) error
+}
+
+type ShowClusterDetail200JSONResponse ClusterDetail
+
+func (response ShowClusterDetail200JSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowClusterDetail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ShowClusterDetail400JSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowClusterDetail403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ShowClusterDetail403JSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowClusterDetail404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ShowClusterDetail404JSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowClusterDetail500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ShowClusterDetail500JSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ShowClusterDetaildefaultJSONResponse struct {
+	Body       Error
+	Headers    OtherErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ShowClusterDetaildefaultJSONResponse) VisitShowClusterDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecpRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	ClusterId ClusterId `json:"cluster_id"`
+}
+
+type StopVpecpResponseObject interface {
+	VisitStopVpecpResponse(w http.ResponseWriter) error
+}
+
+type StopVpecp200JSONResponse StopVpecpResult
+
+func (response StopVpecp200JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp202JSONResponse struct {
+	OperationInProgressJSONResponse
+}
+
+func (response StopVpecp202JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StopVpecp400JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response StopVpecp403JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StopVpecp404JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp409JSONResponse struct{ ConflictJSONResponse }
+
+func (response StopVpecp409JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response StopVpecp412JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecp500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response StopVpecp500JSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StopVpecpdefaultJSONResponse struct {
+	Body       Error
+	Headers    OtherErrorResponseHeaders
+	StatusCode int
+}
+
+func (response StopVpecpdefaultJSONResponse) VisitStopVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ShowVpcepConnectionRequestObject struct {
@@ -245,14 +800,7 @@ func (response ShowVpcepConnection200JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection400ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection400JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection400ResponseHeaders
-}
+type ShowVpcepConnection400JSONResponse struct{ BadRequestJSONResponse }
 
 func (response ShowVpcepConnection400JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -269,14 +817,7 @@ func (response ShowVpcepConnection400JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection403ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection403JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection403ResponseHeaders
-}
+type ShowVpcepConnection403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response ShowVpcepConnection403JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -293,14 +834,7 @@ func (response ShowVpcepConnection403JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection404ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection404JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection404ResponseHeaders
-}
+type ShowVpcepConnection404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response ShowVpcepConnection404JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -317,14 +851,7 @@ func (response ShowVpcepConnection404JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection409ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection409JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection409ResponseHeaders
-}
+type ShowVpcepConnection409JSONResponse struct{ ConflictJSONResponse }
 
 func (response ShowVpcepConnection409JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -341,14 +868,7 @@ func (response ShowVpcepConnection409JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection412ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection412JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection412ResponseHeaders
-}
+type ShowVpcepConnection412JSONResponse struct{ PreconditionFailedJSONResponse }
 
 func (response ShowVpcepConnection412JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -365,14 +885,7 @@ func (response ShowVpcepConnection412JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnection500ResponseHeaders struct {
-	XRequestId *string
-}
-
-type ShowVpcepConnection500JSONResponse struct {
-	Body    Error
-	Headers ShowVpcepConnection500ResponseHeaders
-}
+type ShowVpcepConnection500JSONResponse struct{ ServerErrorJSONResponse }
 
 func (response ShowVpcepConnection500JSONResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) error {
 
@@ -389,14 +902,9 @@ func (response ShowVpcepConnection500JSONResponse) VisitShowVpcepConnectionRespo
 	return err
 }
 
-type ShowVpcepConnectiondefaultResponseHeaders struct {
-	RetryAfter *string
-	XRequestId *string
-}
-
 type ShowVpcepConnectiondefaultJSONResponse struct {
 	Body       Error
-	Headers    ShowVpcepConnectiondefaultResponseHeaders
+	Headers    OtherErrorResponseHeaders
 	StatusCode int
 }
 
@@ -418,11 +926,519 @@ func (response ShowVpcepConnectiondefaultJSONResponse) VisitShowVpcepConnectionR
 	return err
 }
 
+type UpdateVpcepConnectionRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	ClusterId ClusterId `json:"cluster_id"`
+	Body      *UpdateVpcepConnectionJSONRequestBody
+}
+
+type UpdateVpcepConnectionResponseObject interface {
+	VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error
+}
+
+type UpdateVpcepConnection200Response = RequestSucceededResponse
+
+func (response UpdateVpcepConnection200Response) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type UpdateVpcepConnection202JSONResponse struct {
+	OperationInProgressJSONResponse
+}
+
+func (response UpdateVpcepConnection202JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateVpcepConnection400JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateVpcepConnection403JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateVpcepConnection404JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateVpcepConnection409JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateVpcepConnection412JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnection500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response UpdateVpcepConnection500JSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepConnectiondefaultJSONResponse struct {
+	Body       Error
+	Headers    OtherErrorResponseHeaders
+	StatusCode int
+}
+
+func (response UpdateVpcepConnectiondefaultJSONResponse) VisitUpdateVpcepConnectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecpRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	ClusterId ClusterId `json:"cluster_id"`
+	Body      *StartVpecpJSONRequestBody
+}
+
+type StartVpecpResponseObject interface {
+	VisitStartVpecpResponse(w http.ResponseWriter) error
+}
+
+type StartVpecp200JSONResponse StartVpecpResult
+
+func (response StartVpecp200JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp202JSONResponse struct {
+	OperationInProgressJSONResponse
+}
+
+func (response StartVpecp202JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StartVpecp400JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response StartVpecp403JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StartVpecp404JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp409JSONResponse struct{ ConflictJSONResponse }
+
+func (response StartVpecp409JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response StartVpecp412JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecp500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response StartVpecp500JSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartVpecpdefaultJSONResponse struct {
+	Body       Error
+	Headers    OtherErrorResponseHeaders
+	StatusCode int
+}
+
+func (response StartVpecpdefaultJSONResponse) VisitStartVpecpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelistRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	ClusterId ClusterId `json:"cluster_id"`
+	Body      *UpdateVpcepWhitelistJSONRequestBody
+}
+
+type UpdateVpcepWhitelistResponseObject interface {
+	VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error
+}
+
+type UpdateVpcepWhitelist200Response = RequestSucceededResponse
+
+func (response UpdateVpcepWhitelist200Response) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type UpdateVpcepWhitelist202JSONResponse struct {
+	OperationInProgressJSONResponse
+}
+
+func (response UpdateVpcepWhitelist202JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateVpcepWhitelist400JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateVpcepWhitelist403JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateVpcepWhitelist404JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist409JSONResponse struct{ ConflictJSONResponse }
+
+func (response UpdateVpcepWhitelist409JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response UpdateVpcepWhitelist412JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelist500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response UpdateVpcepWhitelist500JSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVpcepWhitelistdefaultJSONResponse struct {
+	Body       Error
+	Headers    OtherErrorResponseHeaders
+	StatusCode int
+}
+
+func (response UpdateVpcepWhitelistdefaultJSONResponse) VisitUpdateVpcepWhitelistResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ShowClusterDetail Querying Cluster Details
+	// (GET /v1.0/{project_id}/clusters/{cluster_id})
+	ShowClusterDetail(ctx context.Context, request ShowClusterDetailRequestObject) (ShowClusterDetailResponseObject, error)
+	// StopVpecp Disabling the VPC Endpoint Service
+	// (PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close)
+	StopVpecp(ctx context.Context, request StopVpecpRequestObject) (StopVpecpResponseObject, error)
 	// ShowVpcepConnection Obtaining an Endpoint Connection
 	// (GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections)
 	ShowVpcepConnection(ctx context.Context, request ShowVpcepConnectionRequestObject) (ShowVpcepConnectionResponseObject, error)
+	// UpdateVpcepConnection Updating an Endpoint Connection
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections)
+	UpdateVpcepConnection(ctx context.Context, request UpdateVpcepConnectionRequestObject) (UpdateVpcepConnectionResponseObject, error)
+	// StartVpecp Enabling the VPC Endpoint Service
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open)
+	StartVpecp(ctx context.Context, request StartVpecpRequestObject) (StartVpecpResponseObject, error)
+	// UpdateVpcepWhitelist Modifying the VPCEP Service Whitelist of a Cluster
+	// (POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions)
+	UpdateVpcepWhitelist(ctx context.Context, request UpdateVpcepWhitelistRequestObject) (UpdateVpcepWhitelistResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -464,6 +1480,60 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// ShowClusterDetail operation middleware
+func (sh *strictHandler) ShowClusterDetail(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId) {
+	var request ShowClusterDetailRequestObject
+
+	request.ProjectId = projectId
+	request.ClusterId = clusterId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ShowClusterDetail(ctx, request.(ShowClusterDetailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ShowClusterDetail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ShowClusterDetailResponseObject); ok {
+		if err := validResponse.VisitShowClusterDetailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StopVpecp operation middleware
+func (sh *strictHandler) StopVpecp(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId) {
+	var request StopVpecpRequestObject
+
+	request.ProjectId = projectId
+	request.ClusterId = clusterId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StopVpecp(ctx, request.(StopVpecpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StopVpecp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StopVpecpResponseObject); ok {
+		if err := validResponse.VisitStopVpecpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ShowVpcepConnection operation middleware
 func (sh *strictHandler) ShowVpcepConnection(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId, params ShowVpcepConnectionParams) {
 	var request ShowVpcepConnectionRequestObject
@@ -485,6 +1555,111 @@ func (sh *strictHandler) ShowVpcepConnection(w http.ResponseWriter, r *http.Requ
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ShowVpcepConnectionResponseObject); ok {
 		if err := validResponse.VisitShowVpcepConnectionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateVpcepConnection operation middleware
+func (sh *strictHandler) UpdateVpcepConnection(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId) {
+	var request UpdateVpcepConnectionRequestObject
+
+	request.ProjectId = projectId
+	request.ClusterId = clusterId
+
+	var body UpdateVpcepConnectionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateVpcepConnection(ctx, request.(UpdateVpcepConnectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateVpcepConnection")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateVpcepConnectionResponseObject); ok {
+		if err := validResponse.VisitUpdateVpcepConnectionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StartVpecp operation middleware
+func (sh *strictHandler) StartVpecp(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId) {
+	var request StartVpecpRequestObject
+
+	request.ProjectId = projectId
+	request.ClusterId = clusterId
+
+	var body StartVpecpJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StartVpecp(ctx, request.(StartVpecpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartVpecp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StartVpecpResponseObject); ok {
+		if err := validResponse.VisitStartVpecpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateVpcepWhitelist operation middleware
+func (sh *strictHandler) UpdateVpcepWhitelist(w http.ResponseWriter, r *http.Request, projectId ProjectId, clusterId ClusterId) {
+	var request UpdateVpcepWhitelistRequestObject
+
+	request.ProjectId = projectId
+	request.ClusterId = clusterId
+
+	var body UpdateVpcepWhitelistJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateVpcepWhitelist(ctx, request.(UpdateVpcepWhitelistRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateVpcepWhitelist")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateVpcepWhitelistResponseObject); ok {
+		if err := validResponse.VisitUpdateVpcepWhitelistResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -143,18 +143,18 @@ func TestMiddleware_rejectsBadRequests(t *testing.T) {
 			"externalMessage": `Incorrect parameters: body: the operation takes no request body`},
 	}, {
 		name:   "unknown path",
-		target: "/v1.0/p1/clusters",
+		target: "/v1.0/p1/clusters/c1/vpcepservice",
 		status: http.StatusNotFound,
 		wantReply: map[string]string{"errCode": "CSS.0016",
-			"externalMessage": "Resource not found: no operation of the spec matches GET /v1.0/p1/clusters"},
+			"externalMessage": "Resource not found: no operation of the spec matches GET /v1.0/p1/clusters/c1/vpcepservice"},
 	}, {
-		name:   "POST",
-		method: http.MethodPost,
+		name:   "PUT",
+		method: http.MethodPut,
 		target: connectionsPath,
 		status: http.StatusMethodNotAllowed,
-		allow:  "GET",
+		allow:  "GET, POST",
 		wantReply: map[string]string{"errCode": "CSS.0004",
-			"externalMessage": "Invalid operation: method POST is not allowed on " + connectionsPath + " (allowed: GET)"},
+			"externalMessage": "Invalid operation: method PUT is not allowed on " + connectionsPath + " (allowed: GET, POST)"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -370,6 +370,30 @@ var _ api.StrictServerInterface = fakeServer{}
 
 func (s fakeServer) ShowVpcepConnection(context.Context, api.ShowVpcepConnectionRequestObject) (api.ShowVpcepConnectionResponseObject, error) {
 	return api.ShowVpcepConnection200JSONResponse(s.list), nil
+}
+
+// The other operations of the spec answer as their pages' examples do; these tests exercise
+// only ShowVpcepConnection, and the fake has no cluster details to show.
+
+func (fakeServer) StartVpecp(context.Context, api.StartVpecpRequestObject) (api.StartVpecpResponseObject, error) {
+	return api.StartVpecp200JSONResponse{Action: ptr(api.ActionCreateVpcepservice)}, nil
+}
+
+func (fakeServer) StopVpecp(context.Context, api.StopVpecpRequestObject) (api.StopVpecpResponseObject, error) {
+	return api.StopVpecp200JSONResponse{Action: ptr(api.ActionDeleteVpcepservice)}, nil
+}
+
+func (fakeServer) UpdateVpcepConnection(context.Context, api.UpdateVpcepConnectionRequestObject) (api.UpdateVpcepConnectionResponseObject, error) {
+	return api.UpdateVpcepConnection200Response{}, nil
+}
+
+func (fakeServer) UpdateVpcepWhitelist(context.Context, api.UpdateVpcepWhitelistRequestObject) (api.UpdateVpcepWhitelistResponseObject, error) {
+	return api.UpdateVpcepWhitelist200Response{}, nil
+}
+
+func (fakeServer) ShowClusterDetail(context.Context, api.ShowClusterDetailRequestObject) (api.ShowClusterDetailResponseObject, error) {
+	return api.ShowClusterDetail404JSONResponse{NotFoundJSONResponse: api.NotFoundJSONResponse{
+		Body: api.Error{ErrCode: ptr("CSS.3027"), ExternalMessage: ptr("The cluster does not exist!")}}}, nil
 }
 
 // emulatorHandler is the generated handler over a page decoded from the current example.

@@ -111,7 +111,7 @@ func TestRoundTripper_rejectsEmptyErrorBody(t *testing.T) {
 	srv := serve(t, reply{status: http.StatusNotFound, header: http.Header{"Content-Type": {"application/json"}}, body: `{}`})
 	client := newClient(t, srv.URL, validating(t))
 	_, err := client.ShowVpcepConnectionWithResponse(context.Background(), "p1", "c1", nil)
-	want := "contract: response 404 to GET " + connectionsPath + " (ShowVpcepConnection): body: there must be at least 1 properties"
+	want := "contract: response 404 to GET " + connectionsPath + " (ShowVpcepConnection): body: doesn't match any schema from \"anyOf\""
 	if got := asValidationError(t, err).Error(); got != want {
 		t.Errorf("message\n got: %s\nwant: %s", got, want)
 	}
@@ -193,7 +193,7 @@ func TestRoundTripper_rejectsBadRequests(t *testing.T) {
 		name:   "method not allowed",
 		method: http.MethodDelete,
 		target: connectionsPath,
-		want:   "contract: request DELETE " + connectionsPath + ": method DELETE is not allowed (allowed: GET)",
+		want:   "contract: request DELETE " + connectionsPath + ": method DELETE is not allowed (allowed: GET, POST)",
 		is:     routers.ErrMethodNotAllowed,
 	}}
 	for _, tt := range tests {

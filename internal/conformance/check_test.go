@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -13,15 +12,7 @@ import (
 	"github.com/cssvpcep/cssvpcep/internal/rst"
 )
 
-// page is one parsed API reference page.
-type page struct {
-	name     string // path under CSS_DOCS_DIR, e.g. "current/obtaining_an_endpoint_connection.rst"
-	current  bool   // the page as of today: the reverse checks (spec ⊆ page) run only against it
-	tables   []rst.Table
-	sections []rst.Section
-}
-
-// mismatch is one difference between a page and the spec.
+// mismatch is one difference between a page and the spec (a finding).
 type mismatch struct {
 	page   string // page name
 	table  string // table title, or "<Section> table"
@@ -31,27 +22,31 @@ type mismatch struct {
 	doc    string // what the page says
 	spec   string // what the spec says
 	// ptrs lists the spec locations the finding is about, from the use (a property, a
-	// parameter) to the definitions it refers to; an x-doc-deviations entry whose pointer is
-	// any of them, with the same aspect, covers the finding.
+	// parameter, a response) to the definitions it refers to; an x-doc-deviations entry whose
+	// pointer is any of them, with the same aspect, covers the finding.
 	ptrs []string
 	dev  string // id of the deviation that covers the finding, if any
 }
 
-// The aspects a mismatch can have; an x-doc-deviations entry names one of them.
+// The aspects a mismatch can have; an x-doc-deviations entry names one of them (or one of
+// uncomparedAspects).
 const (
-	aspectPresence = "presence" // parameter, property or table missing on one side
-	aspectIn       = "in"       // parameter location (path, query, header)
-	aspectType     = "type"
-	aspectRequired = "required"
-	aspectEnum     = "enum"
-	aspectMinimum  = "minimum"
-	aspectMaximum  = "maximum"
-	aspectDefault  = "default"
-	aspectNullable = "nullable"
-	aspectFormat   = "format"
-	aspectResponse = "responses" // status codes
-	aspectPath     = "path"      // the URI line: method and path
-	aspectTable    = "table"     // a table this checker does not understand or cannot find
+	aspectPresence  = "presence" // parameter, property, table or body missing on one side
+	aspectIn        = "in"       // parameter location (path, query, header)
+	aspectType      = "type"
+	aspectRequired  = "required" // Mandatory column, or a required property where there is none
+	aspectEnum      = "enum"
+	aspectMinimum   = "minimum"
+	aspectMaximum   = "maximum"
+	aspectDefault   = "default"
+	aspectNullable  = "nullable"
+	aspectFormat    = "format"    // time layouts
+	aspectPattern   = "pattern"   // a pattern where the page documents no format
+	aspectMaxLength = "maxLength" // "up to N characters"
+	aspectResponse  = "responses" // status codes
+	aspectPath      = "path"      // the URI line: method, path and the operation it leads to
+	aspectTable     = "table"     // a table this checker does not understand or cannot find
+	aspectExample   = "example"   // an example request or response of the page
 )
 
 // key identifies a mismatch independent of line numbers and pointers.
@@ -72,32 +67,19 @@ func (m mismatch) String() string {
 		at, m.table, m.name, m.aspect, m.doc, m.spec, where)
 }
 
-// deviation is one entry of the spec's x-doc-deviations list.
-type deviation struct {
-	ID         string `json:"id"`
-	Pointer    string `json:"pointer"`
-	Aspect     string `json:"aspect"`
-	Documented string `json:"documented"`
-	Decision   string `json:"decision"`
-}
-
-// check compares the pages with the spec and returns every difference, in page order. A
-// difference that an x-doc-deviations entry allows (same aspect, and the entry's pointer is one
-// of the difference's) has dev set to the entry's id; the others are the ones to fix.
+// check compares the pages with the spec and returns every finding, in page order, then the
+// findings about the spec as a whole. A finding that an x-doc-deviations entry allows (same
+// aspect, and the entry's pointer is one of the finding's) has dev set to the entry's id; the
+// others are the ones to fix, among them any compared deviation that allows nothing.
 func check(pages []page, doc *openapi3.T) []mismatch {
 	c := &checker{doc: doc}
-	devs := c.deviations()
+	devs, problems := readDeviations(doc)
+	c.out = append(c.out, problems...)
 	for _, p := range pages {
 		c.page(p)
 	}
-	for i, m := range c.out {
-		for _, d := range devs {
-			if d.Aspect == m.aspect && slices.Contains(m.ptrs, d.Pointer) {
-				c.out[i].dev = d.ID
-				break
-			}
-		}
-	}
+	c.undocumentedOperations(pages)
+	c.cover(devs)
 	return c.out
 }
 
@@ -109,91 +91,6 @@ type checker struct {
 
 func (c *checker) add(m mismatch) { c.out = append(c.out, m) }
 
-// deviations reads x-doc-deviations; a malformed entry, or one whose pointer does not lead
-// anywhere in the spec, is reported as a mismatch of the spec itself.
-func (c *checker) deviations() []deviation {
-	devs, problems := readDeviations(c.doc)
-	c.out = append(c.out, problems...)
-	return devs
-}
-
-// readDeviations returns the entries of the spec's x-doc-deviations list, and a mismatch for
-// each entry that is incomplete or whose pointer leads nowhere.
-func readDeviations(doc *openapi3.T) (devs []deviation, problems []mismatch) {
-	bad := func(id, what string) {
-		problems = append(problems, mismatch{page: "openapi/cssvpcep.yaml", table: "x-doc-deviations", name: id,
-			aspect: "deviation", doc: "-", spec: what})
-	}
-	raw, ok := doc.Extensions["x-doc-deviations"]
-	if !ok {
-		return nil, nil
-	}
-	b, err := json.Marshal(raw)
-	if err == nil {
-		err = json.Unmarshal(b, &devs)
-	}
-	if err != nil {
-		bad("(list)", "x-doc-deviations is not a list of {id, pointer, aspect, documented, decision}: "+err.Error())
-		return nil, problems
-	}
-	specJSON, err := json.Marshal(doc)
-	var tree any
-	if err == nil {
-		err = json.Unmarshal(specJSON, &tree)
-	}
-	if err != nil {
-		bad("(list)", "cannot resolve pointers: "+err.Error())
-		return devs, problems
-	}
-	for _, d := range devs {
-		switch {
-		case d.ID == "" || d.Pointer == "" || d.Aspect == "" || d.Decision == "":
-			bad(d.ID, fmt.Sprintf("entry %+v lacks an id, pointer, aspect or decision", d))
-		case !resolves(tree, d.Pointer):
-			bad(d.ID, "pointer "+d.Pointer+" leads nowhere in the spec")
-		}
-	}
-	return devs, problems
-}
-
-// resolves reports whether the JSON pointer ptr ("#/a/b~1c") leads to a value in tree.
-func resolves(tree any, ptr string) bool {
-	rest, ok := strings.CutPrefix(ptr, "#")
-	if !ok {
-		return false
-	}
-	if rest == "" {
-		return true
-	}
-	if !strings.HasPrefix(rest, "/") {
-		return false
-	}
-	cur := tree
-	for _, tok := range strings.Split(rest[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		switch v := cur.(type) {
-		case map[string]any:
-			next, ok := v[tok]
-			if !ok {
-				return false
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(v) || strconv.Itoa(i) != tok {
-				return false
-			}
-			cur = v[i]
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// escape turns a name into a JSON pointer token.
-func escape(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
-
 // tableName names a table in findings.
 func tableName(t rst.Table) string {
 	if t.Title != "" {
@@ -203,10 +100,11 @@ func tableName(t rst.Table) string {
 }
 
 var (
-	uriRe        = regexp.MustCompile(`^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*)\s*$`)
-	paramTitleRe = regexp.MustCompile(`(?i)\b(path|query|header) parameters$`)
-	responseRe   = regexp.MustCompile(`(?i)\bresponse body parameters$`)
-	statusRe     = regexp.MustCompile(`(?i)^status code:\s*(\d{3})$`)
+	uriRe         = regexp.MustCompile(`^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*)\s*$`)
+	paramTitleRe  = regexp.MustCompile(`(?i)\b(path|query|header) parameters$`)
+	requestBodyRe = regexp.MustCompile(`(?i)\brequest body parameters?$`)
+	responseRe    = regexp.MustCompile(`(?i)\bresponse body parameters?$`)
+	statusRe      = regexp.MustCompile(`(?i)^status code:\s*(\d{3})$`)
 )
 
 // docOp is the operation a page documents.
@@ -225,6 +123,7 @@ func (c *checker) page(p page) {
 	}
 	used := map[int]bool{}          // tables checked, by line
 	documented := map[string]bool{} // every documented parameter name
+	bodies := bodiesOf(p)           // what the page says of bodies: tables and "None"
 	for _, t := range p.tables {
 		switch {
 		case t.Section == "Status Codes" || t.Column("Status Code") >= 0:
@@ -234,11 +133,16 @@ func (c *checker) page(p page) {
 			used[t.Line] = true
 			in := strings.ToLower(paramTitleRe.FindStringSubmatch(t.Title)[1])
 			c.parameters(p, t, in, o, documented)
+		case requestBodyRe.MatchString(t.Title):
+			used[t.Line] = true
+			bodies.request = true
+			c.requestBody(p, t, o, used)
 		case responseRe.MatchString(t.Title):
 			used[t.Line] = true
-			c.responseBody(p, t, o, used)
+			bodies.responses[c.responseBody(p, t, o, used)] = true
 		}
 	}
+	c.bodiesSaidNone(p, o, bodies)
 	if p.current {
 		for _, sp := range specParams(o) {
 			if !documented[sp.name] {
@@ -246,7 +150,9 @@ func (c *checker) page(p page) {
 					doc: "not documented", spec: "in: " + sp.in, ptrs: sp.ptrs})
 			}
 		}
+		c.undocumentedBodies(p, o, bodies)
 	}
+	c.examples(p, o)
 	for _, t := range p.tables {
 		if !used[t.Line] {
 			c.add(mismatch{page: p.name, table: tableName(t), line: t.Line, name: "-", aspect: aspectTable,
@@ -255,7 +161,8 @@ func (c *checker) page(p page) {
 	}
 }
 
-// operation finds the operation of the page's URI line.
+// operation finds the operation of the page's URI line and checks that it is the one the
+// page table names.
 func (c *checker) operation(p page) (docOp, bool) {
 	var method, path string
 	line := 0
@@ -289,8 +196,35 @@ func (c *checker) operation(p page) (docOp, bool) {
 		miss(method+" "+path, "the path has no "+method+" operation")
 		return docOp{}, false
 	}
+	if o.OperationID != p.operationID {
+		miss("operation "+p.operationID+" (the test's table of pages)", "operationId "+o.OperationID)
+		return docOp{}, false
+	}
 	return docOp{path: path, method: method, item: item, op: o,
 		ptr: "#/paths/" + escape(path) + "/" + strings.ToLower(method)}, true
+}
+
+// undocumentedOperations reports every operation of the spec that no page of the test's table
+// documents.
+func (c *checker) undocumentedOperations(pages []page) {
+	paths := c.doc.Paths.InMatchingOrder()
+	slices.Sort(paths)
+	for _, path := range paths {
+		item := c.doc.Paths.Value(path)
+		methods := make([]string, 0, len(item.Operations()))
+		for m := range item.Operations() {
+			methods = append(methods, m)
+		}
+		slices.Sort(methods)
+		for _, m := range methods {
+			op := item.GetOperation(m)
+			if !slices.ContainsFunc(pages, func(p page) bool { return p.operationID == op.OperationID }) {
+				c.add(mismatch{page: specFile, table: "paths", name: m + " " + path, aspect: aspectPresence,
+					doc: "no page of the test's table documents it", spec: "operation " + op.OperationID,
+					ptrs: []string{"#/paths/" + escape(path) + "/" + strings.ToLower(m)}})
+			}
+		}
+	}
 }
 
 // specParam is a parameter of the operation in the spec.
@@ -351,12 +285,7 @@ func (c *checker) parameters(p page, t rst.Table, in string, o docOp, documented
 			c.add(with(m, aspectIn, in, sp.in))
 		}
 		if mandatory >= 0 {
-			switch doc := cell(row, mandatory); {
-			case !strings.EqualFold(doc, "yes") && !strings.EqualFold(doc, "no"):
-				c.add(with(m, aspectRequired, "Mandatory: "+doc+" (neither Yes nor No)", yesNo(sp.p.Required)))
-			case strings.EqualFold(doc, "yes") != sp.p.Required:
-				c.add(with(m, aspectRequired, doc, yesNo(sp.p.Required)))
-			}
+			c.mandatory(m, cell(row, mandatory), sp.p.Required)
 		}
 		var schemaPtrs []string
 		for _, ptr := range sp.ptrs {
@@ -367,7 +296,17 @@ func (c *checker) parameters(p page, t rst.Table, in string, o docOp, documented
 			continue
 		}
 		v := flatten(sp.schema, schemaPtrs...)
-		c.value(m, cell(row, cols[1]), cellRaw(row, desc), v)
+		c.value(m, cell(row, cols[1]), cellRaw(row, desc), v, p.current)
+	}
+}
+
+// mandatory compares a Mandatory cell with whether the spec requires the value.
+func (c *checker) mandatory(m mismatch, doc string, required bool) {
+	switch {
+	case !strings.EqualFold(doc, "yes") && !strings.EqualFold(doc, "no"):
+		c.add(with(m, aspectRequired, "Mandatory: "+doc+" (neither Yes nor No)", yesNo(required)))
+	case strings.EqualFold(doc, "yes") != required:
+		c.add(with(m, aspectRequired, doc, yesNo(required)))
 	}
 }
 
@@ -382,6 +321,12 @@ func yesNo(b bool) string {
 // with returns m with an aspect and the two sides filled in.
 func with(m mismatch, aspect, doc, spec string) mismatch {
 	m.aspect, m.doc, m.spec = aspect, doc, spec
+	return m
+}
+
+// withPtrs returns m with more pointers.
+func withPtrs(m mismatch, ptrs ...string) mismatch {
+	m.ptrs = append(slices.Clone(m.ptrs), ptrs...)
 	return m
 }
 
@@ -413,7 +358,9 @@ func cellRaw(row []string, i int) string {
 	return row[i]
 }
 
-// statusCodes checks a Status Codes table against the operation's responses.
+// statusCodes checks a Status Codes table against the operation's responses. An extra response
+// of the spec is pointed at by its use and by the components/responses entry it refers to, so
+// that one deviation can allow a shared response on every operation.
 func (c *checker) statusCodes(p page, t rst.Table, o docOp) {
 	cols, ok := c.columns(p, t, "Status Code")
 	if !ok {
@@ -424,11 +371,19 @@ func (c *checker) statusCodes(p page, t rst.Table, o docOp) {
 	for _, row := range t.Rows {
 		code := cell(row, cols[0])
 		listed[code] = true
-		if o.op.Responses == nil || o.op.Responses.Value(code) == nil {
-			// Pointed at the missing response itself, so that a deviation about the spec's
-			// extra responses (pointed at the responses object) does not hide it.
-			c.add(mismatch{page: p.name, table: tableName(t), line: t.Line, name: code, aspect: aspectResponse,
-				doc: "listed", spec: "no such response", ptrs: []string{ptr + "/" + escape(code)}})
+		var r *openapi3.ResponseRef
+		if o.op.Responses != nil {
+			r = o.op.Responses.Value(code)
+		}
+		// Pointed at the missing response itself, so that a deviation about the spec's extra
+		// responses does not hide it.
+		m := mismatch{page: p.name, table: tableName(t), line: t.Line, name: code, aspect: aspectResponse,
+			doc: "listed", ptrs: []string{ptr + "/" + escape(code)}}
+		switch {
+		case r == nil:
+			c.add(with(m, aspectResponse, "listed", "no such response"))
+		case r.Value == nil:
+			c.add(with(m, aspectResponse, "listed", "a $ref that leads nowhere ("+r.Ref+")"))
 		}
 	}
 	if !p.current || o.op.Responses == nil {
@@ -440,100 +395,14 @@ func (c *checker) statusCodes(p page, t rst.Table, o docOp) {
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
-		if !listed[code] {
-			c.add(mismatch{page: p.name, table: tableName(t), line: t.Line, name: code, aspect: aspectResponse,
-				doc: "not listed", spec: "a response", ptrs: []string{ptr, ptr + "/" + escape(code)}})
+		if listed[code] {
+			continue
 		}
-	}
-}
-
-// responseBody checks a "Response body parameters" table and, through the :ref: in its Type
-// column, the tables of the objects it contains.
-func (c *checker) responseBody(p page, t rst.Table, o docOp, used map[int]bool) {
-	code := "200"
-	if m := statusRe.FindStringSubmatch(strings.TrimSpace(t.Subheading)); m != nil {
-		code = m[1]
-	}
-	miss := func(spec string) {
+		ptrs := []string{ptr, ptr + "/" + escape(code)}
+		if r := o.op.Responses.Value(code); strings.HasPrefix(r.Ref, "#") {
+			ptrs = append(ptrs, r.Ref)
+		}
 		c.add(mismatch{page: p.name, table: tableName(t), line: t.Line, name: code, aspect: aspectResponse,
-			doc: "a JSON body", spec: spec, ptrs: []string{o.ptr + "/responses"}})
-	}
-	var r *openapi3.ResponseRef
-	if o.op.Responses != nil {
-		r = o.op.Responses.Value(code)
-	}
-	if r == nil || r.Value == nil {
-		miss("no such response")
-		return
-	}
-	base := o.ptr + "/responses/" + escape(code)
-	if strings.HasPrefix(r.Ref, "#") {
-		base = r.Ref
-	}
-	mt := r.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil {
-		miss("no application/json schema")
-		return
-	}
-	v := flatten(mt.Schema, base+"/content/application~1json/schema")
-	c.properties(p, t, v, "", used, map[string]bool{})
-}
-
-// properties checks the rows of a table describing an object against the properties of v.
-func (c *checker) properties(p page, t rst.Table, v view, prefix string, used map[int]bool, seen map[string]bool) {
-	cols, ok := c.columns(p, t, "Parameter", "Type")
-	if !ok {
-		return
-	}
-	desc := t.Column("Description")
-	documented := map[string]bool{}
-	for _, row := range t.Rows {
-		name := cell(row, cols[0])
-		documented[name] = true
-		m := mismatch{page: p.name, table: tableName(t), line: t.Line, name: prefix + name}
-		prop, ok := v.props[name]
-		if !ok {
-			m.ptrs = []string{v.base() + "/properties/" + escape(name)}
-			c.add(with(m, aspectPresence, cell(row, cols[1]), "absent"))
-			continue
-		}
-		pv := flatten(prop.ref, prop.ptr)
-		m.ptrs = pv.ptrs
-		docType := cellRaw(row, cols[1])
-		c.value(m, cell(row, cols[1]), cellRaw(row, desc), pv)
-		refs := rst.Refs(docType)
-		if len(refs) == 0 {
-			continue
-		}
-		sub, found := rst.ByLabel(p.tables, refs[0].Target)
-		if !found {
-			c.add(with(m, aspectTable, ":ref:`"+refs[0].Target+"`", "no table on the page has that label"))
-			continue
-		}
-		used[sub.Line] = true
-		if seen[refs[0].Target] {
-			continue // a recursive structure: its table is checked once on this path already
-		}
-		inner := pv
-		childPrefix := prefix + name + "."
-		if pv.hasType("array") {
-			if pv.items == nil {
-				continue // reported by value as a type mismatch
-			}
-			inner = flatten(pv.items, pv.itemsPtr)
-			childPrefix = prefix + name + "[]."
-		}
-		seen[refs[0].Target] = true
-		c.properties(p, sub, inner, childPrefix, used, seen)
-		delete(seen, refs[0].Target)
-	}
-	if !p.current {
-		return
-	}
-	for _, name := range v.propNames() {
-		if !documented[name] {
-			c.add(mismatch{page: p.name, table: tableName(t), line: t.Line, name: prefix + name, aspect: aspectPresence,
-				doc: "not documented", spec: "a property", ptrs: []string{v.props[name].ptr}})
-		}
+			doc: "not listed", spec: "a response", ptrs: ptrs})
 	}
 }

@@ -14,24 +14,28 @@ import (
 // facts is what a Description cell says about the values a parameter or property takes. The
 // pages write it in two styles: the 2023 style is free text with an optional bullet list of
 // values; today's style has bold headings (**Definition**:, **Constraints**:, **Value
-// range**:, **Default value**:) each followed by its own paragraphs.
+// range**: or **Options**:, **Default value**:) each followed by its own paragraphs.
 type facts struct {
-	enum       []string // documented values: "-  **v**: meaning" bullets, or "v: meaning" as the whole value range
+	enum       []string // documented values: "-  **v**: meaning" or "-  v: meaning" bullets, "**v**: meaning" under a value heading, "v: meaning" as the whole value range, "the fixed value is **v**"
 	hasRange   bool     // a value range "min-max"
 	min, max   float64
-	def        string // documented default value ("" if none is given)
-	defNA      bool   // the default value is documented as N/A
-	null       bool   // "the default value is null"
-	timeFormat string // a documented time layout such as "CCYY-MM-DDThh:mm:ss"
+	maxLen     *uint64 // "up to N characters"
+	def        string  // documented default value ("" if none is given)
+	defNA      bool    // the default value is documented as N/A
+	null       bool    // "the default value is null"
+	timeFormat string  // a documented time layout such as "CCYY-MM-DDThh:mm:ss"
 }
 
 var (
 	headingRe   = regexp.MustCompile(`^\*\*([^*]+)\*\*:?$`)
 	bulletValRe = regexp.MustCompile(`^\*\*([^*]+)\*\*(?:\s*:|\s|$)`)
+	plainValRe  = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.-]*)(?::\s|:$|$)`)
 	rangeRe     = regexp.MustCompile(`^(-?\d+(?:\.\d+)?)\s*(?:-|–|~|to)\s*(-?\d+(?:\.\d+)?)\.?$`)
 	identValRe  = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):\s+\S`)
 	scalarRe    = regexp.MustCompile(`^(-?\d+(?:\.\d+)?|true|false|null)\.?$`)
 	defaultIsRe = regexp.MustCompile(`(?i)\bdefault value is\s+([A-Za-z0-9_.+-]+?)\.?(?:[\s,;)]|$)`)
+	fixedRe     = regexp.MustCompile(`(?i)\bthe fixed value is\s+([A-Za-z0-9_.-]*[A-Za-z0-9_])`)
+	maxLenRe    = regexp.MustCompile(`(?i)\bup to (\d+) characters\b`)
 	timeFmtRe   = regexp.MustCompile(`\b(?:CCYY|YYYY)-MM-DD(?:Thh:mm(?::ss)?)?`)
 )
 
@@ -51,16 +55,31 @@ func describe(desc string) facts {
 		if m := timeFmtRe.FindString(text); m != "" && f.timeFormat == "" {
 			f.timeFormat = m
 		}
+		if m := fixedRe.FindStringSubmatch(text); m != nil {
+			f.enum = append(f.enum, m[1])
+		}
+		if m := maxLenRe.FindStringSubmatch(text); m != nil {
+			if n, err := strconv.ParseUint(m[1], 10, 64); err == nil {
+				f.maxLen = &n
+			}
+		}
 		item, isBullet := strings.CutPrefix(b, "- ")
 		switch heading {
-		case "", "value range":
+		case "", "value range", "options":
 			if isBullet {
 				if m := bulletValRe.FindStringSubmatch(item); m != nil {
 					f.enum = append(f.enum, strings.TrimSpace(m[1]))
+				} else if m := plainValRe.FindStringSubmatch(item); m != nil {
+					f.enum = append(f.enum, m[1])
 				}
 				continue
 			}
 			if heading == "" {
+				continue
+			}
+			if m := bulletValRe.FindStringSubmatch(b); m != nil {
+				// A value written as a paragraph of its own, its bullet left out.
+				f.enum = append(f.enum, strings.TrimSpace(m[1]))
 				continue
 			}
 			if m := rangeRe.FindStringSubmatch(text); m != nil {
@@ -170,6 +189,26 @@ func TestDescribe(t *testing.T) {
 			desc: "**Value range**:\n\nAny name of the account. Notes: none.",
 			want: facts{},
 		},
+		{
+			name: "plain bullets, bold ones, and a value that lost its bullet, under options",
+			desc: "**Parameter description**:\n\nState.\n\n**Options**:\n\n**10**: starting.\n\n-  **20**: up\n\n-  DOWN: stopped.\n\n-  gone",
+			want: facts{enum: []string{"10", "20", "DOWN", "gone"}},
+		},
+		{
+			name: "plain bullets without a heading; a prose bullet is no value",
+			desc: "What to do.\n\n-  keep: keep it.\n\n-  drop: drop it.\n\n-  Note that this is prose.",
+			want: facts{enum: []string{"keep", "drop"}},
+		},
+		{
+			name: "a fixed value",
+			desc: "**Parameter description**:\n\nKind. The fixed value is **makeThing**, meaning it was made.",
+			want: facts{enum: []string{"makeThing"}},
+		},
+		{
+			name: "a length limit",
+			desc: "**Constraints**:\n\nThe value can contain up to 64 characters.\n\n**Default value**:\n\nN/A",
+			want: facts{maxLen: ptr(uint64(64)), defNA: true},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,6 +219,8 @@ func TestDescribe(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func TestParseType(t *testing.T) {
 	tests := []struct {

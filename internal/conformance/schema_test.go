@@ -27,8 +27,10 @@ type view struct {
 	items    *openapi3.SchemaRef
 	itemsPtr string
 	props    map[string]propRef
+	required []string // of an object: the properties it requires
 	enum     []any
 	min, max *float64
+	maxLen   *uint64
 	def      any
 	nullable bool
 	format   string
@@ -93,6 +95,14 @@ func (v *view) visit(sr *openapi3.SchemaRef, ptr string, depth int) {
 	}
 	if v.pattern == "" {
 		v.pattern = s.Pattern
+	}
+	if v.maxLen == nil {
+		v.maxLen = s.MaxLength
+	}
+	for _, r := range s.Required {
+		if !slices.Contains(v.required, r) {
+			v.required = append(v.required, r)
+		}
 	}
 	if v.items == nil && s.Items != nil {
 		v.items, v.itemsPtr = s.Items, ptr+"/items"
@@ -161,8 +171,11 @@ func (v view) typeString() string {
 }
 
 // value compares what a page documents about one value (its Type cell and its Description
-// cell) with the spec's view of it.
-func (c *checker) value(m mismatch, docType, desc string, v view) {
+// cell) with the spec's view of it. Of an array of scalars ("Array of strings"), the values,
+// patterns and lengths the description gives are those of its elements. The constraints the
+// spec adds where the page says nothing (null, a length, a pattern) are reverse checks, made
+// only against a current page.
+func (c *checker) value(m mismatch, docType, desc string, v view, current bool) {
 	for _, p := range v.ptrs {
 		if !slices.Contains(m.ptrs, p) {
 			m.ptrs = append(slices.Clone(m.ptrs), p)
@@ -177,10 +190,16 @@ func (c *checker) value(m mismatch, docType, desc string, v view) {
 	}
 	f := describe(desc)
 
+	elem := v
+	if v.hasType("array") && v.items != nil && strings.HasPrefix(want, "array of ") && want != "array of object" {
+		elem = flatten(v.items, v.itemsPtr)
+		m = withPtrs(m, slices.DeleteFunc(slices.Clone(elem.ptrs), func(p string) bool { return slices.Contains(m.ptrs, p) })...)
+	}
+
 	docEnum := slices.Clone(f.enum)
 	slices.Sort(docEnum)
 	var specEnum []string
-	for _, e := range v.enum {
+	for _, e := range elem.enum {
 		if e != nil {
 			specEnum = append(specEnum, formatValue(e))
 		}
@@ -205,18 +224,29 @@ func (c *checker) value(m mismatch, docType, desc string, v view) {
 	case f.defNA && v.def != nil:
 		c.add(with(m, aspectDefault, "N/A", formatValue(v.def)))
 	}
-	if f.null && !v.nullable {
+	switch {
+	case f.null && !v.nullable:
 		c.add(with(m, aspectNullable, "the default value is null", "not nullable"))
+	case !f.null && v.nullable && current:
+		c.add(with(m, aspectNullable, "(null not mentioned)", "nullable"))
 	}
-	if f.timeFormat != "" {
-		if spec, ok := acceptsTime(f.timeFormat, v); !ok {
+	if docLen, specLen := formatLength(f.maxLen), formatLength(elem.maxLen); docLen != specLen && (f.maxLen != nil || current) {
+		c.add(with(m, aspectMaxLength, docLen, specLen))
+	}
+	switch {
+	case f.timeFormat != "":
+		if spec, ok := acceptsTime(f.timeFormat, elem); !ok {
 			c.add(with(m, aspectFormat, f.timeFormat, spec))
 		}
+	case elem.pattern != "" && current:
+		c.add(with(m, aspectPattern, "(no format)", "pattern "+elem.pattern))
 	}
 }
 
-// acceptsTime reports whether the spec accepts a time written in the documented layout
-// ("CCYY-MM-DDThh:mm:ss"), and if not, says what the spec has instead.
+// acceptsTime reports whether the spec accepts exactly the times written in the documented
+// layout ("CCYY-MM-DDThh:mm:ss"), and if not, says what the spec has instead: a pattern or
+// format that rejects the layout, or one that also accepts a zone or fractional seconds the
+// layout does not have.
 func acceptsTime(layout string, v view) (string, bool) {
 	sample := strings.NewReplacer("CCYY", "2021", "YYYY", "2021", "MM", "09", "DD", "17",
 		"hh", "08", "mm", "00", "ss", "07").Replace(layout)
@@ -230,6 +260,15 @@ func acceptsTime(layout string, v view) (string, bool) {
 		}
 		if !re.MatchString(sample) {
 			return fmt.Sprintf("pattern %q, which rejects %s", v.pattern, sample), false
+		}
+		var extra []string
+		for _, more := range []string{sample + "Z", sample + "+01:00", sample + ".5"} {
+			if re.MatchString(more) {
+				extra = append(extra, more)
+			}
+		}
+		if len(extra) > 0 {
+			return "a pattern that also accepts " + strings.Join(extra, ", "), false
 		}
 	}
 	switch v.format {
@@ -258,6 +297,13 @@ func formatValue(x any) string {
 		return x
 	}
 	return fmt.Sprint(x)
+}
+
+func formatLength(n *uint64) string {
+	if n == nil {
+		return "(none)"
+	}
+	return strconv.FormatUint(*n, 10)
 }
 
 func formatNumber(f *float64) string {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Table is one grid table of a page.
+// Table is one table of a page, grid or simple.
 type Table struct {
 	// Title is the argument of the `.. table::` directive the table sits in, with inline markup
 	// removed ("Table 3 Response body parameters"); empty for a table outside such a directive.
@@ -18,7 +18,9 @@ type Table struct {
 	// Subheading is the text of the last paragraph in the table's section, before the table,
 	// that is a single line of bold text ("**Status code: 200**" gives "Status code: 200").
 	Subheading string
-	// Header holds the cells above the `+===+` separator; nil if the table has none.
+	// Header holds the cells of the header row (above the `+===+` separator of a grid table,
+	// between the top border and the `=====` separator of a simple table); nil if the table has
+	// none.
 	Header []string
 	// Rows holds the body rows. Every row has as many cells as the table has columns (and as
 	// Header, if there is one). A cell keeps its line structure: lines are joined with "\n",
@@ -40,7 +42,8 @@ func (t Table) Column(name string) int {
 	return -1
 }
 
-// SyntaxError reports a malformed grid table.
+// SyntaxError reports a table Parse cannot read: a malformed grid or simple table, or table
+// markup this package does not support.
 type SyntaxError struct {
 	// Line is the 1-based line number of the offending line.
 	Line int

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParse_simpleTable(t *testing.T) {
+func TestParse_gridTable(t *testing.T) {
 	got := mustParse(t, page(
 		"+------+-------+",
 		"| Name | Size  |",
@@ -242,6 +242,8 @@ func TestParse_keepsGoodTablesOnError(t *testing.T) {
 	}
 }
 
+// assertSyntaxErrors checks that err joins *SyntaxErrors at exactly the "line:column"
+// positions in want (comma separated).
 func assertSyntaxErrors(t *testing.T, err error, want string) {
 	t.Helper()
 	if err == nil {

@@ -2,6 +2,8 @@ package rst
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,10 +23,10 @@ type Section struct {
 	Text string
 }
 
-// Parse returns the grid tables of an RST page, in page order.
+// Parse returns the tables of an RST page, grid and simple, in page order.
 //
-// A malformed table is skipped and reported; Parse carries on with the rest of the page. The
-// error, if any, joins one *SyntaxError per malformed table (reach them with errors.As, or with
+// A table it cannot read is skipped and reported; Parse carries on with the rest of the page. The
+// error, if any, joins one *SyntaxError per such table (reach them with errors.As, or with
 // the Unwrap() []error method of the joined error). Parse never panics; its time is linear in
 // the length of text.
 func Parse(text string) ([]Table, error) {
@@ -36,6 +38,28 @@ func Parse(text string) ([]Table, error) {
 // matter here; Parse reports them.
 func Sections(text string) []Section {
 	return scan(text).sections
+}
+
+// CodeBlock is the content of a code-block (or code, or sourcecode) directive.
+type CodeBlock struct {
+	// Language is the directive's argument ("text", "json"), empty if it has none.
+	Language string
+	// Text is the content, without the directive's options, its common indentation removed and
+	// blank lines at either end dropped; lines are joined with "\n".
+	Text string
+	// Section is the title of the section the block is in.
+	Section string
+	// Subheading is, as for a Table, the last single-line bold paragraph of the section before
+	// the block ("Status code: 200").
+	Subheading string
+	// Line is the 1-based line number of the directive.
+	Line int
+}
+
+// CodeBlocks returns the code blocks of an RST page, in page order: where the pages keep their
+// example requests and responses.
+func CodeBlocks(text string) []CodeBlock {
+	return scan(text).code
 }
 
 // ByLabel returns the first table whose Label is name, compared with SameName.
@@ -62,6 +86,7 @@ func normName(s string) string {
 type document struct {
 	tables   []Table
 	sections []Section
+	code     []CodeBlock
 	errs     []error
 }
 
@@ -75,6 +100,7 @@ type scanner struct {
 	label      string // pending `.. _name:` target
 	title      string // pending `.. table::` title
 	titleInd   int    // indentation of that directive
+	titleLine  int    // 1-based line of that directive
 	haveTitle  bool
 	styles     []string // heading adornment styles, in order of first use
 	sectionIdx int      // index into doc.sections of the open section, or -1
@@ -132,9 +158,23 @@ func (s *scanner) run() {
 		}
 		ind := indentOf(l)
 		body := l[ind:]
+		if s.haveTitle && (ind <= s.titleInd || !isTopBorder(body) && !isSimpleTop(body)) {
+			// A table directive whose content is not a table this package reads: say so rather
+			// than lose the table.
+			s.doc.errs = append(s.doc.errs, &SyntaxError{Line: s.titleLine, Msg: fmt.Sprintf(
+				"the table directive %q holds no grid or simple table this package can read", s.title)})
+			s.haveTitle = false
+		}
 		switch {
 		case isTopBorder(body):
 			i = s.table(i, ind)
+		case isSimpleTop(body):
+			i = s.simpleTable(i, ind)
+		case looksLikeBorder(body):
+			s.doc.errs = append(s.doc.errs, &SyntaxError{Line: i + 1, Column: ind + 1,
+				Msg: "a line that starts like a grid table border is not one (a border is '+', then runs of '-' or '=' each closed by '+')"})
+			s.label = ""
+			i = s.skipBlock(i)
 		case strings.HasPrefix(body, ".. ") || body == "..":
 			i = s.explicit(i, ind, body)
 		case ind == 0 && (i == 0 || isBlank(s.lines[i-1])) && s.heading(i):
@@ -145,13 +185,37 @@ func (s *scanner) run() {
 	}
 }
 
-// table parses the table whose top border is line i and returns the index after it.
+// table parses the grid table whose top border is line i and returns the index after it.
 func (s *scanner) table(i, ind int) int {
-	j := i
-	for j < len(s.lines) && !isBlank(s.lines[j]) {
-		j++
-	}
+	j := s.skipBlock(i)
 	t, err := parseGrid(s.lines[i:j], i+1, ind)
+	s.addTable(t, err, ind)
+	return j
+}
+
+// simpleTable parses the simple table whose top border is line i and returns the index after
+// it. A table without a bottom border is reported and skipped up to the next blank line.
+func (s *scanner) simpleTable(i, ind int) int {
+	end, err := s.simpleExtent(i, ind)
+	if err != nil {
+		s.addTable(Table{}, err, ind)
+		return s.skipBlock(i)
+	}
+	t, err := parseSimple(s.lines[i:end+1], i+1, ind)
+	s.addTable(t, err, ind)
+	return end + 1
+}
+
+// skipBlock returns the index of the first blank line at or after i (or the end).
+func (s *scanner) skipBlock(i int) int {
+	for i < len(s.lines) && !isBlank(s.lines[i]) {
+		i++
+	}
+	return i
+}
+
+// addTable records a parsed table with the context it inherits, or its error.
+func (s *scanner) addTable(t Table, err error, ind int) {
 	if err != nil {
 		s.doc.errs = append(s.doc.errs, err)
 	} else {
@@ -164,7 +228,6 @@ func (s *scanner) table(i, ind int) int {
 		s.doc.tables = append(s.doc.tables, t)
 	}
 	s.label, s.haveTitle = "", false
-	return j
 }
 
 // explicit handles an explicit markup block (target, directive or comment) starting at line i.
@@ -194,14 +257,83 @@ func (s *scanner) explicit(i, ind int, body string) int {
 				break
 			}
 		}
-		s.title, s.titleInd, s.haveTitle = Plain(title), ind, true
+		s.title, s.titleInd, s.titleLine, s.haveTitle = Plain(title), ind, i+1, true
 		return j
+	}
+	if name, ok := unreadTableDirective(body); ok {
+		s.doc.errs = append(s.doc.errs, &SyntaxError{Line: i + 1, Column: ind + 1,
+			Msg: fmt.Sprintf("the %s directive is a table this package cannot read", name)})
 	}
 	// Any other directive or a comment: its indented body is not the page's own text (code
 	// blocks, images, notes); skip it so that ASCII art in a code block is not read as a table.
 	s.label, s.haveTitle = "", false
-	return s.skipIndented(i+1, ind)
+	end := s.skipIndented(i+1, ind)
+	if lang, ok := codeDirective(body); ok {
+		s.doc.code = append(s.doc.code, CodeBlock{Language: lang, Text: s.blockText(i+1, end),
+			Section: s.section, Subheading: s.subheading, Line: i + 1})
+	}
+	return end
 }
+
+// codeDirective recognises a code-block, code or sourcecode directive and returns its argument.
+func codeDirective(body string) (string, bool) {
+	for _, name := range []string{"code-block", "code", "sourcecode"} {
+		if arg, ok := strings.CutPrefix(body, ".. "+name+"::"); ok {
+			return strings.TrimSpace(arg), true
+		}
+	}
+	return "", false
+}
+
+// blockText returns the content of a directive whose body is lines [j, end): its options
+// (the ":name:" lines right after the directive) left out, the common indentation removed and
+// blank lines at either end dropped.
+func (s *scanner) blockText(j, end int) string {
+	for j < end && !isBlank(s.lines[j]) && strings.HasPrefix(strings.TrimSpace(s.lines[j]), ":") {
+		j++
+	}
+	for j < end && isBlank(s.lines[j]) {
+		j++
+	}
+	for end > j && isBlank(s.lines[end-1]) {
+		end--
+	}
+	minInd := -1
+	for _, l := range s.lines[j:end] {
+		if !isBlank(l) && (minInd < 0 || indentOf(l) < minInd) {
+			minInd = indentOf(l)
+		}
+	}
+	out := make([]string, 0, end-j)
+	for _, l := range s.lines[j:end] {
+		if isBlank(l) {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, strings.TrimRight(l[minInd:], " "))
+	}
+	return strings.Join(out, "\n")
+}
+
+// unreadTableDirective recognises the table directives other than `.. table::`, whose tables
+// are written as data (list-table, csv-table) rather than drawn, and which Parse does not read.
+func unreadTableDirective(body string) (string, bool) {
+	for _, name := range []string{"list-table", "csv-table"} {
+		if strings.HasPrefix(body, ".. "+name+"::") {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// looksLikeBorder reports whether s (without its indentation) starts like a grid table border,
+// '+' and a run of '-' or '=' closed by '+', without being a top border: a table drawn wrong,
+// which would otherwise be read as a paragraph and lost.
+func looksLikeBorder(s string) bool {
+	return borderStartRe.MatchString(s)
+}
+
+var borderStartRe = regexp.MustCompile(`^\+(-+|=+)\+`)
 
 // skipIndented returns the index of the first line at or after j that is neither blank nor
 // indented by more than ind.

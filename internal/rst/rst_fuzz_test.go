@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// FuzzParse checks that Parse never panics or hangs and that what it returns is consistent:
-// rows as wide as the header, line numbers inside the text, errors that are *SyntaxErrors with
-// a line number.
+// FuzzParse checks that Parse never panics or hangs and that what it returns is consistent, for
+// grid and simple tables alike: rows as wide as the header, a table's line holding its top
+// border, line numbers inside the text, errors that are *SyntaxErrors with a line number.
 func FuzzParse(f *testing.F) {
 	seeds := []string{
 		"+---+---+\n| a | b |\n+===+===+\n| c | d |\n+---+---+\n",
@@ -22,16 +22,27 @@ func FuzzParse(f *testing.F) {
 		"\t+--+\r\n\t|é |\r\n\t+--+\r\n",
 		".. code-block::\n\n   +---+\n\nx::\n\n   +--\n",
 		"===\nTop\n===\n\n+=+\n|+|\n+-+\n",
+		"=====  =====\nName   Type\n=====  =====\nlimit  Int\n=====  =====\n",
+		".. table:: **Table 2** T\n\n   ===  ===\n   a    b\n        c\n\n   d    e\n   ---  ---\n   ===  ===\n",
+		"===  ===\nab   x\n===  ======\n",
+		"===  ===\n     x\n===  ===\n",
+		"===  ===\na b\n========\n",
+		"===  ===\na    b\n===  ===\n===  ===\n",
+		"  ===  ===\n  é    ü long last column\nx\n",
+		".. list-table:: L\n\n   * - a\n\n+--+---\n",
 	}
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		tables, err := Parse(text)
-		lines := strings.Count(text, "\n") + 1
+		lines := strings.Split(text, "\n")
 		for _, tb := range tables {
-			if tb.Line < 1 || tb.Line > lines {
-				t.Fatalf("table line %d outside 1..%d", tb.Line, lines)
+			if tb.Line < 1 || tb.Line > len(lines) {
+				t.Fatalf("table line %d outside 1..%d", tb.Line, len(lines))
+			}
+			if top := strings.TrimSpace(lines[tb.Line-1]); top == "" || (top[0] != '+' && top[0] != '=') {
+				t.Fatalf("table line %d is %q, not a top border", tb.Line, lines[tb.Line-1])
 			}
 			if len(tb.Rows) == 0 {
 				t.Fatalf("table on line %d has no rows", tb.Line)
@@ -59,8 +70,8 @@ func FuzzParse(f *testing.F) {
 				if !errors.As(e, &se) {
 					t.Fatalf("error %v is a %T, not a *SyntaxError", e, e)
 				}
-				if se.Line < 1 || se.Line > lines || se.Column < 0 {
-					t.Fatalf("error position %d:%d outside the text (%d lines)", se.Line, se.Column, lines)
+				if se.Line < 1 || se.Line > len(lines) || se.Column < 0 {
+					t.Fatalf("error position %d:%d outside the text (%d lines)", se.Line, se.Column, len(lines))
 				}
 			}
 		}
@@ -69,6 +80,11 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse is not deterministic")
 		}
 		Sections(text)
+		for _, cb := range CodeBlocks(text) {
+			if cb.Line < 1 || cb.Line > len(lines) || !strings.Contains(lines[cb.Line-1], "::") {
+				t.Fatalf("code block line %d is %q, not a directive", cb.Line, lines[max(0, min(cb.Line, len(lines))-1)])
+			}
+		}
 		for _, tb := range tables {
 			for _, r := range tb.Rows {
 				for _, c := range r {

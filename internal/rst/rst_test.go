@@ -8,9 +8,7 @@ import (
 )
 
 // page joins lines with "\n", so that test tables stay readable and their line numbers
-
 // countable.
-
 func page(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 
 func mustParse(t *testing.T, text string) []Table {
@@ -118,7 +116,7 @@ func TestParse_twoTablesOnAPage(t *testing.T) {
 }
 
 func TestParse_labelAndTitleDoNotLeak(t *testing.T) {
-	got := mustParse(t, page(
+	got, err := Parse(page(
 		".. _not_the_table:",
 		"",
 		"A paragraph takes the label.",
@@ -131,8 +129,13 @@ func TestParse_labelAndTitleDoNotLeak(t *testing.T) {
 		"| x |",
 		"+---+",
 	))
-	if got[0].Label != "" || got[0].Title != "" {
-		t.Errorf("got label %q, title %q; want both empty", got[0].Label, got[0].Title)
+	// The directive's content is no table Parse reads: reported, never silently dropped.
+	assertSyntaxErrors(t, err, "5:0")
+	if !strings.Contains(err.Error(), `"Table 1 Orphan" holds no grid or simple table`) {
+		t.Errorf("error %q does not name the directive", err)
+	}
+	if len(got) != 1 || got[0].Label != "" || got[0].Title != "" {
+		t.Errorf("got %+v; want one table with no label and no title", got)
 	}
 }
 
@@ -156,10 +159,6 @@ func TestParse_skipsCodeBlocksAndLiteralBlocks(t *testing.T) {
 		t.Errorf("got %+v; want only the table with y", got)
 	}
 }
-
-// assertSyntaxErrors checks that err joins *SyntaxErrors at exactly the "line:column"
-
-// positions in want (comma separated).
 
 func TestSections(t *testing.T) {
 	text := page(
@@ -209,5 +208,43 @@ func TestSections_notHeadings(t *testing.T) {
 	))
 	if len(got) != 0 {
 		t.Errorf("got %+v; want no sections", got)
+	}
+}
+
+func TestCodeBlocks(t *testing.T) {
+	got := CodeBlocks(page(
+		"Example Responses",
+		"-----------------",
+		"",
+		"**Status code: 200**",
+		"",
+		"Request succeeded.",
+		"",
+		".. code-block:: json",
+		"   :linenos:",
+		"",
+		"   {",
+		"     \"a\" : 1",
+		"",
+		"   }",
+		"",
+		"Other",
+		"-----",
+		"",
+		".. code-block::",
+		"",
+		"      indented more",
+		"   less",
+		"",
+		".. note::",
+		"",
+		"   Not code.",
+	))
+	want := []CodeBlock{
+		{Language: "json", Text: "{\n  \"a\" : 1\n\n}", Section: "Example Responses", Subheading: "Status code: 200", Line: 8},
+		{Text: "   indented more\nless", Section: "Other", Line: 19},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CodeBlocks mismatch (-want +got):\n%s", diff)
 	}
 }
