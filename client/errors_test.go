@@ -41,10 +41,10 @@ func TestClient_ListConnections_apiErrorShapes(t *testing.T) {
 		body:   `{"errCode":"CSS.0001","externalMessage":"a","error_code":"X","error_msg":"b"}`,
 		want:   APIError{Operation: "ShowVpcepConnection", StatusCode: 400, Code: "CSS.0001", Message: "a"},
 	}, {
-		name:   "only a message, one line",
+		name:   "a message on lines, with a bidi override",
 		status: 401,
-		body:   `{"error_msg":"Incorrect IAM\nauthentication\u202e information."}`,
-		want:   APIError{Operation: "ShowVpcepConnection", StatusCode: 401, Message: "Incorrect IAM authentication information."},
+		body:   `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM\nauthentication\u202e information."}`,
+		want:   APIError{Operation: "ShowVpcepConnection", StatusCode: 401, Code: "APIGW.0301", Message: "Incorrect IAM authentication information."},
 	}, {
 		name:   "rate limited with Retry-After",
 		status: 429,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -69,6 +70,18 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	return s, nil
 })
 
+// findRoute finds the route of req, as the legacy router does, but for a path that lacks a
+// segment of the route's template: the router lets /v1.0/p/clusters be ShowClusterDetail with
+// an empty cluster_id, where ServeMux (the generated server's router) routes nothing. (Like
+// the router, it lets a trailing slash through; the emulator's router answers that itself.)
+func (s *spec) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := s.router.FindRoute(req)
+	if err == nil && strings.Count(strings.TrimSuffix(req.URL.Path, "/"), "/") != strings.Count(route.Path, "/") {
+		return nil, nil, routers.ErrPathNotFound
+	}
+	return route, params, err
+}
+
 // allowedMethods lists the methods the spec has for req's path, for a request the router did
 // not match: empty when the path is unknown, else the 405 Allow list.
 func (s *spec) allowedMethods(req *http.Request) []string {
@@ -79,7 +92,7 @@ func (s *spec) allowedMethods(req *http.Request) []string {
 			continue
 		}
 		probe.Method = m
-		if _, _, err := s.router.FindRoute(&probe); err == nil {
+		if _, _, err := s.findRoute(&probe); err == nil {
 			allow = append(allow, m)
 		}
 	}

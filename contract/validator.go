@@ -64,7 +64,7 @@ func (v *validator) route(req *http.Request) (*routers.Route, map[string]string,
 		return nil, nil, &ValidationError{Direction: DirectionRequest, Method: req.Method, Path: req.URL.EscapedPath(),
 			Problems: []Problem{{Rule: "the path is not validly percent-encoded"}}, Err: err}
 	}
-	route, params, err := v.spec.router.FindRoute(rr)
+	route, params, err := v.spec.findRoute(rr)
 	if err == nil {
 		if escaped {
 			for name, value := range params {

@@ -23,6 +23,9 @@ var requestSeeds = []struct {
 	path, query, header string
 }{
 	{"/v1.0/p1/clusters/c1/vpcepservice/connections", "", "X-Auth-Token"},
+	{"/v1.0/p1/clusters/c1", "", "X-Auth-Token"},
+	{"/v1.0/p1/clusters", "", "X-Auth-Token"},
+	{"/v1.0/p1/clusters/", "", "X-Auth-Token"},
 	{"/v1.0/p1/clusters/c1/vpcepservice/connections", "limit=10&offset=0", "Authorization"},
 	{"/v1.0/p1/clusters/c1/vpcepservice/connections", "limit=1000&offset=1000", ""},
 	{"/v1.0/p1/clusters/c1/vpcepservice/connections", "limit=1", "X-Auth-Token"},
