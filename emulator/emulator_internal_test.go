@@ -85,7 +85,7 @@ func TestPaging_constantsMatchTheSpec(t *testing.T) {
 }
 
 // failing is a strict server whose handler fails, for the 500 path.
-type failing struct{}
+type failing struct{ api.StrictServerInterface } // embedded: a new operation does not break the fake
 
 func (failing) ShowVpcepConnection(context.Context, api.ShowVpcepConnectionRequestObject) (api.ShowVpcepConnectionResponseObject, error) {
 	return nil, errors.New("the store is on fire")

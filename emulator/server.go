@@ -79,7 +79,7 @@ func (s *Server) ShowVpcepConnection(_ context.Context, req api.ShowVpcepConnect
 	var nf *notFoundError
 	switch {
 	case errors.As(err, &nf):
-		return api.ShowVpcepConnection404JSONResponse{Body: cssError(codeNoCluster, "The cluster does not exist: "+nf.detail())}, nil
+		return api.ShowVpcepConnection404JSONResponse{NotFoundJSONResponse: api.NotFoundJSONResponse{Body: cssError(codeNoCluster, "The cluster does not exist: "+nf.detail())}}, nil
 	case err != nil:
 		return nil, err
 	case s.quirks:
@@ -118,7 +118,7 @@ func (r pageResponse) VisitShowVpcepConnectionResponse(w http.ResponseWriter) er
 
 func outOfRange(name string, v, lo, hi int) api.ShowVpcepConnection400JSONResponse {
 	msg := fmt.Sprintf("Incorrect parameters: query parameter %q: %d is out of the range %d-%d", name, v, lo, hi)
-	return api.ShowVpcepConnection400JSONResponse{Body: cssError(codeBadRequest, msg)}
+	return api.ShowVpcepConnection400JSONResponse{BadRequestJSONResponse: api.BadRequestJSONResponse{Body: cssError(codeBadRequest, msg)}}
 }
 
 // notFoundError is the Store's error for an unknown project or cluster; errors.Is matches it
