@@ -548,7 +548,7 @@ type UpdateVpcepConnectionRequest struct {
 	// Action Expected behavior. receive: accept the VPC endpoint connections. reject: reject them. (The page lists the two values; its example sends receive, and the official Huawei Go SDK documents the same two.)
 	Action UpdateVpcepConnectionRequestAction `json:"action"`
 
-	// EndpointIdList IDs of the VPC endpoints, as ShowVpcepConnection lists them (connections[].id).
+	// EndpointIdList IDs of the VPC endpoints, as ShowVpcepConnection lists them (connections[].id): at least one, none twice, at most 100 (deviation endpoint-list-bounds).
 	EndpointIdList []EndpointId `json:"endpoint_id_list"`
 }
 
@@ -557,7 +557,7 @@ type UpdateVpcepConnectionRequestAction string
 
 // UpdateVpcepWhitelistRequest The body of UpdateVpcepWhitelist (Table 2 Request body parameters, a simple table on the page). Unknown keys, such as the camelCase vpcPermissions of older pages, are rejected (deviation body-key-casing).
 type UpdateVpcepWhitelistRequest struct {
-	// VpcPermissions Whitelist (user account IDs).
+	// VpcPermissions Whitelist (user account IDs). It replaces the whitelist: an empty list means nobody. No account twice, at most 100 (deviation whitelist-bounds).
 	VpcPermissions []AccountId `json:"vpc_permissions"`
 }
 

@@ -42,6 +42,7 @@ const (
 	aspectNullable  = "nullable"
 	aspectFormat    = "format"    // time layouts
 	aspectPattern   = "pattern"   // a pattern where the page documents no format
+	aspectItems     = "items"     // bounds of an array (minItems, maxItems, uniqueItems) no page gives
 	aspectMaxLength = "maxLength" // "up to N characters"
 	aspectResponse  = "responses" // status codes
 	aspectPath      = "path"      // the URI line: method, path and the operation it leads to

@@ -201,6 +201,19 @@ func TestCheck_reportsAlteredSpec(t *testing.T) {
 			},
 		},
 		{
+			name: "a list bound dropped, another added",
+			alter: func(t *testing.T, doc *openapi3.T) {
+				list := schema(t, doc, "UpdateVpcepConnectionRequest").Properties["endpoint_id_list"].Value
+				list.MaxItems, list.UniqueItems = nil, false
+			},
+			want: []string{
+				updateBody + "endpoint_id_list | items | (no bounds) | minItems 1 | allowed by endpoint-list-bounds",
+			},
+			gone: []string{
+				updateBody + "endpoint_id_list | items | (no bounds) | minItems 1, maxItems 100, uniqueItems | allowed by endpoint-list-bounds",
+			},
+		},
+		{
 			name: "a row of the simple table changed on the page",
 			alterPages: func(t *testing.T, pages []page) []page {
 				return alterPage(t, pages, whitelistPage,
@@ -211,13 +224,16 @@ func TestCheck_reportsAlteredSpec(t *testing.T) {
 				whiteBody + "vpcPermissions | presence | String | absent",
 				whiteBody + "vpc_permissions | presence | not documented | a property",
 				whiteBody + "(request body) | required | No (every field is optional) | Yes",
-				// The row no longer documents vpc_permissions, so its pattern is not compared
-				// and the deviation for it allows nothing.
+				// The row no longer documents vpc_permissions, so its pattern and bounds are not
+				// compared and the deviations for them allow nothing.
 				specFile + " | x-doc-deviations | account-id-hex | deviation | - | covers no finding of the check (aspect pattern at #/components/schemas/AccountId): " +
+					"the spec now agrees with the pages there, or the pointer or aspect is wrong",
+				specFile + " | x-doc-deviations | whitelist-bounds | deviation | - | covers no finding of the check (aspect items at #/components/schemas/UpdateVpcepWhitelistRequest/properties/vpc_permissions): " +
 					"the spec now agrees with the pages there, or the pointer or aspect is wrong",
 			},
 			gone: []string{
 				whiteBody + "vpc_permissions | pattern | (no format) | pattern ^[0-9a-f]{32}$ | allowed by account-id-hex",
+				whiteBody + "vpc_permissions | items | (no bounds) | maxItems 100, uniqueItems | allowed by whitelist-bounds",
 			},
 		},
 		{

@@ -29,7 +29,7 @@ type deviation struct {
 // what it allows, nor be written with a pointer or an aspect that matches nothing.
 var comparedAspects = []string{
 	aspectPresence, aspectIn, aspectType, aspectRequired, aspectEnum, aspectMinimum, aspectMaximum,
-	aspectDefault, aspectNullable, aspectFormat, aspectPattern, aspectMaxLength, aspectResponse,
+	aspectDefault, aspectNullable, aspectFormat, aspectPattern, aspectItems, aspectMaxLength, aspectResponse,
 	aspectPath, aspectTable, aspectExample,
 }
 

@@ -31,10 +31,14 @@ type view struct {
 	enum     []any
 	min, max *float64
 	maxLen   *uint64
-	def      any
-	nullable bool
-	format   string
-	pattern  string
+	// minItems, maxItems and uniqueItems of an array.
+	minItems    uint64
+	maxItems    *uint64
+	uniqueItems bool
+	def         any
+	nullable    bool
+	format      string
+	pattern     string
 }
 
 // flatten follows sr through $ref and allOf. ptrs are the locations of its uses; the last one
@@ -99,6 +103,13 @@ func (v *view) visit(sr *openapi3.SchemaRef, ptr string, depth int) {
 	if v.maxLen == nil {
 		v.maxLen = s.MaxLength
 	}
+	if v.minItems == 0 {
+		v.minItems = s.MinItems
+	}
+	if v.maxItems == nil {
+		v.maxItems = s.MaxItems
+	}
+	v.uniqueItems = v.uniqueItems || s.UniqueItems
 	for _, r := range s.Required {
 		if !slices.Contains(v.required, r) {
 			v.required = append(v.required, r)
@@ -170,6 +181,22 @@ func (v view) typeString() string {
 	return "(no type)"
 }
 
+// itemBounds describes the bounds of an array: "minItems 1, maxItems 100, uniqueItems"; "" for
+// none.
+func (v view) itemBounds() string {
+	var parts []string
+	if v.minItems > 0 {
+		parts = append(parts, fmt.Sprintf("minItems %d", v.minItems))
+	}
+	if v.maxItems != nil {
+		parts = append(parts, fmt.Sprintf("maxItems %d", *v.maxItems))
+	}
+	if v.uniqueItems {
+		parts = append(parts, "uniqueItems")
+	}
+	return strings.Join(parts, ", ")
+}
+
 // value compares what a page documents about one value (its Type cell and its Description
 // cell) with the spec's view of it. Of an array of scalars ("Array of strings"), the values,
 // patterns and lengths the description gives are those of its elements. The constraints the
@@ -194,6 +221,11 @@ func (c *checker) value(m mismatch, docType, desc string, v view, current bool) 
 	if v.hasType("array") && v.items != nil && strings.HasPrefix(want, "array of ") && want != "array of object" {
 		elem = flatten(v.items, v.itemsPtr)
 		m = withPtrs(m, slices.DeleteFunc(slices.Clone(elem.ptrs), func(p string) bool { return slices.Contains(m.ptrs, p) })...)
+	}
+
+	if bounds := v.itemBounds(); bounds != "" && current {
+		// No page bounds a list; every bound is the spec's own (the reverse check).
+		c.add(with(m, aspectItems, "(no bounds)", bounds))
 	}
 
 	docEnum := slices.Clone(f.enum)
