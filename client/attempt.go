@@ -17,7 +17,7 @@ import (
 type exchange[T any] struct {
 	op    *Operation
 	attrs []any // the call's own log attributes, such as offset and limit
-	build func(server string) (*http.Request, error)
+	build func(server, projectID string) (*http.Request, error)
 	// decode turns the body of a 200 answer into the result. It may return an *APIError
 	// (through a.errorIn2xx) for a body that carries a CSS error code.
 	decode func(a *attempt, r *reply) (T, error)
@@ -33,6 +33,9 @@ type reply struct {
 // call makes the attempts of one call of x until one succeeds or the retry rules end it.
 func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 	var out T
+	if c.cfg.dryRun != nil {
+		return out, plan(c, x)
+	}
 	err := c.retry(ctx, x.op, x.attrs, func(ctx context.Context, a *attempt) (*http.Response, error) {
 		v, resp, err := attemptOnce(ctx, c, a, x)
 		out = v
@@ -52,7 +55,7 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 // rather than the caller's read. Every text taken from the answer goes through a's masker.
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
-	req, err := x.build(c.server)
+	req, err := x.build(c.server, c.cfg.projectID)
 	if err != nil { // the generated builders fail only on values the methods have checked
 		return zero, nil, fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
 	}

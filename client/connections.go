@@ -185,8 +185,8 @@ func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *Li
 	return call(ctx, c, exchange[*Page]{
 		op:    opShowConnections,
 		attrs: attrs,
-		build: func(server string) (*http.Request, error) {
-			return api.NewShowVpcepConnectionRequest(server, c.cfg.projectID, clusterID, params)
+		build: func(server, projectID string) (*http.Request, error) {
+			return api.NewShowVpcepConnectionRequest(server, projectID, clusterID, params)
 		},
 		decode: func(a *attempt, r *reply) (*Page, error) {
 			list, fields, err := decodeList(r.body, maxConns)

@@ -114,11 +114,50 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // allow the call.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
+// The CSS error codes the client gives a meaning of its own (error_codes.rst, and the spec's
+// deviations open-when-enabled and close-when-disabled).
+const (
+	// CodeBusy is CSS.0011: another operation is being performed on the cluster. The
+	// error-code page gives it the status 202.
+	CodeBusy = "CSS.0011"
+	// CodeNotEnabled is CSS.5182: the VPC endpoint service is not enabled.
+	CodeNotEnabled = "CSS.5182"
+	// CodeAlreadyExists is CSS.0031: the object already exists (409).
+	CodeAlreadyExists = "CSS.0031"
+)
+
+// IsNotEnabled reports whether err holds an *APIError with code CSS.5182: the cluster's VPC
+// endpoint service is not enabled, which is how listing connections (and the whitelist) of a
+// cluster with the service off fails.
+func IsNotEnabled(err error) bool { return hasCode(err, "", CodeNotEnabled) }
+
+// IsAlreadyEnabled reports whether err is EnableVPCEndpointService's on a cluster whose VPC
+// endpoint service is enabled already (409 CSS.0031, the object already exists): a caller
+// after the state, not the change, treats it as success.
+func IsAlreadyEnabled(err error) bool { return hasCode(err, opStart.ID, CodeAlreadyExists) }
+
+// IsAlreadyDisabled reports whether err is DisableVPCEndpointService's on a cluster whose VPC
+// endpoint service is disabled already (CSS.5182, not enabled).
+func IsAlreadyDisabled(err error) bool { return hasCode(err, opStop.ID, CodeNotEnabled) }
+
+// IsBusy reports whether err holds an *APIError with code CSS.0011: another operation is in
+// progress on the cluster (the service answers it with status 202, a success status that is an
+// error). The request was refused, not processed: it is worth making again once the cluster's
+// task is done (WaitVPCEndpointService), and IsRetryable accepts it.
+func IsBusy(err error) bool { return hasCode(err, "", CodeBusy) }
+
+// hasCode reports whether err holds an *APIError of operation op ("" for any) with code.
+func hasCode(err error, op, code string) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Code == code && (op == "" || apiErr.Operation == op)
+}
+
 // IsRateLimited reports whether err holds an *APIError with status 429.
 func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
 
 // IsRetryable reports whether err is a failure that may go away when the call is made again
-// later, as DefaultRetryPolicy judges it: an *APIError with status 429, 500, 502, 503 or 504,
+// later, as DefaultRetryPolicy judges it: an *APIError with status 429, 500, 502, 503 or 504
+// or with code CSS.0011 (IsBusy),
 // a network error (connection refused, reset or aborted, a connection closed early) or a
 // timeout. A canceled context, a response that breaks the spec and a body over the size limit
 // are not.
@@ -128,7 +167,7 @@ func IsRetryable(err error) bool {
 	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		return retryableStatus(apiErr.StatusCode)
+		return retryableStatus(apiErr.StatusCode) || apiErr.Code == CodeBusy
 	}
 	var respErr *ResponseError
 	var valErr *contract.ValidationError

@@ -23,4 +23,17 @@ type Operation struct {
 var (
 	opShowConnections = &Operation{ID: "ShowVpcepConnection", Method: "GET",
 		Path: "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections", Idempotent: true}
+	opStart = &Operation{ID: "StartVpecp", Method: "POST",
+		Path: "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open"}
+	opStop = &Operation{ID: "StopVpecp", Method: "PUT",
+		Path: "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close"}
+	opUpdateConnections = &Operation{ID: "UpdateVpcepConnection", Method: "POST",
+		Path: "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections"}
+	opUpdateWhitelist = &Operation{ID: "UpdateVpcepWhitelist", Method: "POST",
+		Path: "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions"}
+	opShowCluster = &Operation{ID: "ShowClusterDetail", Method: "GET",
+		Path: "/v1.0/{project_id}/clusters/{cluster_id}", Idempotent: true}
 )
+
+// operations are every operation the client calls, for the test that holds them to the spec.
+var operations = []*Operation{opShowConnections, opStart, opStop, opUpdateConnections, opUpdateWhitelist, opShowCluster}

@@ -133,6 +133,7 @@ type config struct {
 	validation      ValidationMode
 	report          func(*contract.ValidationError)
 	now             func() time.Time // the signing clock
+	dryRun          func(PlannedRequest)
 
 	// given records the settings an option was given for, even a wrong value, so that
 	// NewFromEnvFunc reads no variable for them.

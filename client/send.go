@@ -48,13 +48,14 @@ func (a *attempt) sendError(op *Operation, err error) *SendError {
 
 // NotProcessed reports whether a failed attempt provably did not reach the service, so that
 // sending the request again cannot do twice what it asks: the API Gateway answered 429 (it
-// throttles before the service sees the request), or the request was never written whole (a
+// throttles before the service sees the request), the service refused it with CSS.0011
+// because another operation is in progress (IsBusy), or the request was never written whole (a
 // connection refused, or reset before the request was out; see SendError.NotSent). A timeout
 // while waiting for the answer, a 5xx, or a connection lost after the request was written do
 // not count: the service may have acted. The client retries an operation that is not
 // idempotent only when this holds.
 func NotProcessed(resp *http.Response, err error) bool {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests || IsBusy(err) {
 		return true
 	}
 	var se *SendError

@@ -4,15 +4,14 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
-	"github.com/cssvpcep/cssvpcep/internal/quote"
+	idrules "github.com/cssvpcep/cssvpcep/internal/ids"
 )
 
 // MaxIDLength is the longest project or cluster ID, in bytes, that the client sends. Real IDs
 // are 32 to 36 characters; the bound keeps a mistaken value (a whole file, say) out of URLs
 // and logs.
-const MaxIDLength = 256
+const MaxIDLength = idrules.MaxLength
 
 // ArgumentError is an argument of a call refused before any request is made: a cluster ID that
 // could not be a real one (see CheckID), ListOptions out of the documented ranges, a nil
@@ -70,34 +69,8 @@ func checkArgID(fn, name, id string) error {
 }
 
 // idProblem says what is wrong with an ID, as the Reason of an ArgumentError; "" when nothing
-// is. The rules are CheckID's.
-func idProblem(v string) string {
-	switch {
-	case v == "":
-		return "is empty"
-	case len(v) > MaxIDLength:
-		return fmt.Sprintf("is %d bytes long; at most %d are allowed", len(v), MaxIDLength)
-	case !utf8.ValidString(v):
-		return quote.Value(v) + " is not valid UTF-8"
-	case strings.TrimSpace(v) == "":
-		return quote.Value(v) + " is blank"
-	case v == "." || v == "..":
-		return quote.Value(v) + " is a dot segment, which URL resolution would remove"
-	}
-	for i, r := range v {
-		if unicode.IsControl(r) {
-			return fmt.Sprintf("%s has a control character at byte %d", quote.Value(v), i)
-		}
-		switch r {
-		case '/', '\\', '?', '#':
-			return fmt.Sprintf("%s contains %q, which is not allowed in an ID", quote.Value(v), r)
-		}
-	}
-	if strings.TrimSpace(v) != v {
-		return quote.Value(v) + " has leading or trailing white space"
-	}
-	return ""
-}
+// is. The rules are CheckID's, the same the emulator applies to what it stores (internal/ids).
+func idProblem(v string) string { return idrules.SegmentProblem(v) }
 
 // headerTextProblem says what is wrong with a header value (an empty one, or one with a control
 // character: CR or LF would split the header), naming it name; "" when nothing is. It never

@@ -1,0 +1,61 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// ErrDryRun is the error of every call of a client made with WithDryRun: the request was
+// built, checked and handed to the dry-run function, and not sent.
+var ErrDryRun = errors.New("client: dry run: the request was not sent")
+
+// PlannedRequest is a request a client made with WithDryRun would have sent. It never holds a
+// credential: X-Auth-Token and the AK/SK signature are set only on requests that are sent.
+type PlannedRequest struct {
+	// Operation is the API operation the request calls.
+	Operation Operation
+	// Method and URL are the request's, as it would go out.
+	Method, URL string
+	// Header holds the headers the client sets (Accept, User-Agent, Content-Type,
+	// X-Project-Id), without credentials.
+	Header http.Header
+	// Body is the request body; nil for a request without one.
+	Body []byte
+}
+
+// WithDryRun makes every call build and check its request as usual, then hand it to f instead
+// of sending it, and fail with ErrDryRun. Nothing reaches the network: not even the read that
+// AddToWhitelist and RemoveFromWhitelist make before they write (they plan the read and stop).
+func WithDryRun(f func(PlannedRequest)) Option {
+	return func(c *config) error {
+		if f == nil {
+			return optionError("WithDryRun", "the function is nil")
+		}
+		c.dryRun = f
+		return nil
+	}
+}
+
+// plan builds the request of x as an attempt would and hands it to the dry-run function.
+func plan[T any](c *Client, x exchange[T]) error {
+	req, err := x.build(c.server, c.cfg.projectID)
+	if err != nil {
+		return fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
+	}
+	c.setHeaders(req)
+	p := PlannedRequest{Operation: *x.op, Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone()}
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return fmt.Errorf("client: %s: reading the request body: %w", x.op.ID, err)
+		}
+		defer body.Close()
+		if p.Body, err = io.ReadAll(body); err != nil {
+			return fmt.Errorf("client: %s: reading the request body: %w", x.op.ID, err)
+		}
+	}
+	c.cfg.dryRun(p)
+	return fmt.Errorf("%w (%s %s)", ErrDryRun, p.Method, p.URL)
+}
