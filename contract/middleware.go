@@ -43,7 +43,9 @@ type middleware struct {
 //     among them a query parameter given more than once (unless its schema may be an array)
 //     and, like an empty one, a path parameter that is a dot segment, "." or ".." (escaped or
 //     not), which URL normalization removes: the path does match the operation, so a 400 that
-//     names the parameter says more than a 404 would;
+//     names the parameter says more than a 404 would; a query pair url.ParseQuery drops (an
+//     escape that does not decode, a ";"), naming the parameter; and a request target that is
+//     not a path (OPTIONS *);
 //   - 413 {"errCode":"CSS.0001",...} when a server in front caps request bodies with
 //     http.MaxBytesReader and the body is larger;
 //   - 404 {"errCode":"CSS.0016",...} for a path no operation of the spec has, routing on the
@@ -53,9 +55,9 @@ type middleware struct {
 //   - with WithSecurityCheck(true) only, 401 {"error_code":"APIGW.0301","error_msg":...} for a
 //     request without credentials, as the API gateway answers it.
 //
-// The method and the path in these messages come from the request and are bounded (package
-// internal/quote): 64 bytes of the method and 256 of the path are kept, as they come (net/http
-// keeps them printable).
+// The values of the request in these messages are bounded (package internal/quote): a query
+// parameter's name and the request target are quoted, 64 bytes of each at most; 64 bytes of the
+// method and 256 of the path are kept, as they come (net/http keeps them printable).
 //
 // A valid request reaches next unchanged. Responses are validated only with
 // WithResponseValidation. Every ValidationError goes to WithReporter's function, if given. It
@@ -79,13 +81,29 @@ func NewMiddleware(next http.Handler, opts ...Option) (http.Handler, error) {
 }
 
 // ServeHTTP routes the request once, validates it, and serves it. It reads the body only once
-// the path and the method have passed, and only for an operation that takes a body
+// the path, the method and the query have passed, and only for an operation that takes a body
 // or a body whose length is not declared (only reading tells an empty one): a declared body on
 // an operation that takes none is judged from its Content-Length, as kin-openapi judges it.
 func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "" || r.URL.Path[0] != '/' {
+		// OPTIONS * (the asterisk form), CONNECT host:port (the authority form): no path to
+		// route. The request is malformed for this API, as a 400 says.
+		target := r.RequestURI
+		if target == "" {
+			target = r.URL.String()
+		}
+		m.reject(w, &ValidationError{Direction: DirectionRequest, Method: r.Method, Path: r.URL.EscapedPath(),
+			Problems: []Problem{{Rule: "the request target " + quote.Value(target) + " is not a path"}}})
+		return
+	}
 	route, params, verr := m.v.route(r)
 	if verr != nil {
 		m.reject(w, verr)
+		return
+	}
+	if ps := queryProblems(r.URL.RawQuery); ps != nil {
+		m.reject(w, &ValidationError{Direction: DirectionRequest, OperationID: route.Operation.OperationID,
+			Method: r.Method, Path: r.URL.EscapedPath(), Problems: ps})
 		return
 	}
 	next, check := r, r

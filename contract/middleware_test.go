@@ -423,6 +423,67 @@ func TestMiddleware_concurrentUse(t *testing.T) {
 	wg.Wait()
 }
 
+// A query pair that url.ParseQuery drops (an escape that does not decode, a ";") would be
+// validated and served as if it had not been sent: the middleware answers 400 naming it, before
+// the handler sees the request.
+func TestMiddleware_rejectsQueryPairsParseQueryDrops(t *testing.T) {
+	long := strings.Repeat("n", 100<<10)
+	tests := []struct{ query, want string }{
+		{"limit=%zz", `query parameter "limit": invalid URL escape "%zz"`},
+		{"limit=5%", `query parameter "limit": invalid URL escape "%"`},
+		{"limit=1;offset=2", `query parameter "limit": holds ";", which does not separate query parameters; use "&"`},
+		{"limit=1&offset=2;", `query parameter "offset": holds ";"`},
+		{"%zz=1", `query parameter "%zz": invalid URL escape "%zz"`},
+		{"other=%zz", `query parameter "other": invalid URL escape "%zz"`},
+		{"limit=%zz&offset=1;x", `query parameter "limit": invalid URL escape "%zz"; query parameter "offset": holds ";"`},
+		// A long name is cut to 64 bytes.
+		{long + "=%zz", `query parameter "` + long[:64] + `…": invalid URL escape "%zz"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query[:min(len(tt.query), 40)], func(t *testing.T) {
+			next := &recordNext{r: jsonReply(listJSON("", ""))}
+			var reported collect
+			w := do(middleware(t, next, contract.WithReporter(reported.report)), http.MethodGet, connectionsPath+"?"+tt.query, nil, nil)
+			reply := errorBody(t, w)
+			if w.Code != http.StatusBadRequest || reply["errCode"] != "CSS.0001" ||
+				!strings.HasPrefix(reply["externalMessage"], "Incorrect parameters: "+tt.want) {
+				t.Errorf("status %d, reply %v; want 400 CSS.0001 %q", w.Code, reply, tt.want)
+			}
+			if len(reply["externalMessage"]) > 1024 {
+				t.Errorf("the reply is %d bytes long", len(reply["externalMessage"]))
+			}
+			if next.calls.Load() != 0 || len(reported.messages()) != 1 {
+				t.Errorf("next called %d times, %d reports", next.calls.Load(), len(reported.messages()))
+			}
+		})
+	}
+	// Valid escapes pass.
+	next := &recordNext{r: jsonReply(listJSON("", ""))}
+	if w := do(middleware(t, next), http.MethodGet, connectionsPath+"?limit=%31&offset=%30&x=a+b", nil, nil); w.Code != http.StatusOK || next.calls.Load() != 1 {
+		t.Errorf("valid escapes: status %d, next called %d times", w.Code, next.calls.Load())
+	}
+}
+
+// A request target that is not a path (OPTIONS *, CONNECT host:port) is a bad request: 400 in
+// the CSS shape, naming the target.
+func TestMiddleware_rejectsTargetsThatAreNotPaths(t *testing.T) {
+	for _, tt := range []struct{ method, target, want string }{
+		{http.MethodOptions, "*", `Incorrect parameters: the request target "*" is not a path`},
+		{http.MethodConnect, "css.example:443", `Incorrect parameters: the request target "css.example:443" is not a path`},
+	} {
+		next := &recordNext{r: jsonReply(listJSON("", ""))}
+		var reported collect
+		w := do(middleware(t, next, contract.WithReporter(reported.report)), tt.method, tt.target, nil, nil)
+		want := map[string]string{"errCode": "CSS.0001", "externalMessage": tt.want}
+		if diff := cmp.Diff(want, errorBody(t, w)); w.Code != http.StatusBadRequest || diff != "" {
+			t.Errorf("%s %s: status %d, reply (-want +got):\n%s", tt.method, tt.target, w.Code, diff)
+		}
+		if next.calls.Load() != 0 || len(reported.messages()) != 1 {
+			t.Errorf("%s %s: next called %d times, %d reports", tt.method, tt.target, next.calls.Load(), len(reported.messages()))
+		}
+	}
+}
+
 // The method and the path in a 404 or 405 come from the request: at most 64 bytes of the
 // method and 256 of the path are kept, so a 100 kB path or method gets a short answer.
 func TestMiddleware_boundsWhatItQuotes(t *testing.T) {
