@@ -18,7 +18,8 @@ import (
 
 // readHeaderTimeout bounds how long a client may take to send its request headers, and
 // idleTimeout how long a kept-alive connection may wait for its next request, so that idle or
-// slow clients cannot hold connections (and goroutines) forever.
+// slow clients cannot hold connections (and goroutines) forever. The time a body may take is
+// bounded per request (bodyTimeout), so that it holds for Handler in any server.
 const (
 	readHeaderTimeout = 10 * time.Second
 	idleTimeout       = 2 * time.Minute
@@ -93,7 +94,7 @@ func New(opts ...Option) (*Emulator, error) {
 }
 
 // layers wraps the generated handler in the emulator's layers; outermost first: request ID,
-// latency and faults, authentication, contract validation.
+// request bodies, latency and faults, authentication, contract validation.
 func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	c := e.cfg
 	log := c.logger
@@ -120,7 +121,7 @@ func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	if c.latency > 0 || c.jitter > 0 || c.failRate > 0 {
 		h = newFaults(h, c)
 	}
-	return newRequestIDs(h, log), nil
+	return newRequestIDs(newBodies(h, c), log), nil
 }
 
 // Handler returns the emulator's HTTP handler: every layer, from the request ID to the
