@@ -99,11 +99,12 @@ func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	c := e.cfg
 	log := c.logger
 	copts := []contract.Option{contract.WithReporter(func(ve *contract.ValidationError) {
+		// Error never quotes a header; it does quote the path, which comes from the client.
 		if ve.Direction == contract.DirectionRequest {
-			log.Info("request rejected", "error", ve.Error()) // Error never quotes a header
+			log.Info("request rejected", "error", bounded(ve.Error(), maxErrorText))
 			return
 		}
-		log.Error("response breaks the contract", "error", ve.Error())
+		log.Error("response breaks the contract", "error", bounded(ve.Error(), maxErrorText))
 		if c.report != nil {
 			c.report(ve)
 		}
