@@ -140,7 +140,10 @@ func (e *Emulator) Serve(l net.Listener) error {
 		Handler:           e.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(e.cfg.logger.Handler(), slog.LevelWarn),
+		// OPTIONS * reaches the layers (a request ID, authentication, a 400 in the CSS shape)
+		// instead of net/http's own 200.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(e.cfg.logger.Handler(), slog.LevelWarn),
 	}
 	e.mu.Lock()
 	if e.shutdown {

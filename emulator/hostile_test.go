@@ -147,6 +147,10 @@ func TestEmulator_hostileQuery(t *testing.T) {
 		bad("limit=1&limit=2", "limit", "appears 2 times, at most once allowed"),
 		bad("offset=0&offset=0", "offset", "appears 2 times, at most once allowed"),
 		bad("limit=1&limit=", "limit", "appears 2 times, at most once allowed"),
+		// Pairs url.ParseQuery drops, which used to give the default page.
+		bad("limit=%zz", "limit", `invalid URL escape "%zz"`),
+		bad("limit=1;offset=2", "limit", `holds ";", which does not separate query parameters; use "&"`),
+		bad("%zz=1", "%zz", `invalid URL escape "%zz"`),
 		// Names are case-sensitive, and other parameters are ignored, as by CSS.
 		ok("Limit=abc"),
 		ok("foo=bar&offset=1"),
@@ -325,6 +329,16 @@ func TestEmulator_hostileAuth(t *testing.T) {
 			"the X-Auth-Token is not valid; AK/SK signature rejected: malformed Authorization header"),
 	})
 
+	// A signed query that does not parse is refused as it is with a token: the signature covers
+	// the query as written, which is not the query the emulator would serve.
+	for _, q := range []struct{ query, why string }{
+		{"limit=%zz", `query parameter "limit": invalid URL escape "%zz"`},
+		{"limit=1;offset=2", `query parameter "limit": holds ";"`},
+	} {
+		runHostile(t, f, []hostileRow{{name: "signed, " + q.query, target: defaultPath + "?" + q.query, header: none, edit: sign(0, nil),
+			status: http.StatusBadRequest, code: "CSS.0001", want: []string{"Incorrect parameters: " + q.why}}})
+	}
+
 	// A signed request can be sent again while its X-Sdk-Date is within the skew: there is no
 	// nonce, as with the API Gateway.
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, f.URL+defaultPath, nil)
@@ -337,6 +351,20 @@ func TestEmulator_hostileAuth(t *testing.T) {
 			t.Errorf("replay %d: status %d", i, r.status)
 		}
 	}
+}
+
+// OPTIONS * used to get net/http's own 200, without authentication or X-Request-Id. It goes
+// through the layers: 401 without credentials, else 400 in the CSS shape, as a request the spec
+// has no path for.
+func TestEmulator_hostileRequestTarget(t *testing.T) {
+	f := hostileServer(t)
+	asterisk := func(_ *testing.T, r *http.Request) { r.URL.Path, r.URL.Opaque = "", "*" }
+	runHostile(t, f, []hostileRow{
+		{name: "OPTIONS *", method: http.MethodOptions, edit: asterisk, status: http.StatusBadRequest, code: "CSS.0001",
+			want: []string{`Incorrect parameters: the request target "*" is not a path`}},
+		{name: "OPTIONS * without credentials", method: http.MethodOptions, header: http.Header{}, edit: asterisk,
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: []string{"no credentials"}},
+	})
 }
 
 // Every value of a request that an answer or a log record quotes is bounded: at most 64 bytes
