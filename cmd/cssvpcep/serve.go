@@ -130,8 +130,8 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 			err = errors.New(ae.Err) // AddrError quotes the address again
 		}
 		problems = append(problems, usagef("--addr: %s: %v", quoteArg(f.addr.value), err))
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		problems = append(problems, usagef("--addr: %s: port %s is out of range 0-65535", quoteArg(f.addr.value), port))
+	} else if why := checkPort(port); why != "" {
+		problems = append(problems, usagef("--addr: %s: port %s", quoteArg(f.addr.value), why))
 	}
 	switch {
 	case f.ak.set && !f.sk.set:
@@ -172,6 +172,22 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 		opts = append(opts, emulator.WithLogger(debugLogger(c.stderr)))
 	}
 	return opts, nil
+}
+
+// checkPort says what is wrong with the port of --addr, "" for a decimal number 0-65535. Only
+// digits are taken: net.Listen also takes a sign ("+80" is port 80) and a service name
+// ("http"), which are more likely typing mistakes than wishes.
+func checkPort(port string) string {
+	if port == "" || strings.Trim(port, "0123456789") != "" {
+		return quoteArg(port) + " is not a number"
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		if len(port) > maxQuoted {
+			port = port[:maxQuoted] + "…"
+		}
+		return port + " is out of range 0-65535"
+	}
+	return ""
 }
 
 // emulatorFlags are the flags that give an emulator option, by the option's name; WithAccessKey's
