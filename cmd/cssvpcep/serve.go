@@ -47,12 +47,14 @@ Flags:
                         stderr
   -h, --help            show this help
 
-Exit status: 0 stopped by a signal; 1 the emulator could not start or the address could not be
-listened on; 2 usage error.
+Exit status: 0 stopped by a signal (requests still in flight after 10s are cut off); 1 the
+emulator could not start or the address could not be listened on; 2 usage error.
 `
 
-// shutdownTimeout bounds how long serve waits for the requests in flight once told to stop.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout bounds how long serve waits for the requests in flight once told to stop;
+// the connections still busy then are closed. A variable only so that a test need not wait
+// that long.
+var shutdownTimeout = 10 * time.Second
 
 // serveFlags are the flags of the serve command.
 type serveFlags struct {
@@ -108,13 +110,19 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	case err := <-served: // Serve ends on its own only when it fails
 		return fmt.Errorf("serving: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	wait := shutdownTimeout
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
+	// When the wait ends first, Shutdown closes the connections still busy and says so: the
+	// emulator was told to stop and has stopped, which is a success, not a failure.
 	shutdownErr := e.Shutdown(sctx)
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving: %w", err)
 	}
-	if shutdownErr != nil {
+	switch {
+	case errors.Is(shutdownErr, context.DeadlineExceeded):
+		fmt.Fprintf(c.stderr, "cssvpcep serve: requests still in flight after %v were cut off\n", wait)
+	case shutdownErr != nil:
 		return fmt.Errorf("stopping: %w", shutdownErr)
 	}
 	fmt.Fprintf(c.stdout, "stopped (%v)\n", context.Cause(ctx))
