@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // Error codes of the middleware's replies, from the CSS error code page (error_codes.rst).
@@ -42,13 +43,21 @@ type middleware struct {
 //     among them a query parameter given more than once (unless its schema may be an array)
 //     and, like an empty one, a path parameter that is a dot segment, "." or ".." (escaped or
 //     not), which URL normalization removes: the path does match the operation, so a 400 that
-//     names the parameter says more than a 404 would;
+//     names the parameter says more than a 404 would; a query pair url.ParseQuery drops (an
+//     escape that does not decode, a ";"), naming the parameter; and a request target that is
+//     not a path (OPTIONS *);
+//   - 413 {"errCode":"CSS.0001",...} when a server in front caps request bodies with
+//     http.MaxBytesReader and the body is larger;
 //   - 404 {"errCode":"CSS.0016",...} for a path no operation of the spec has, routing on the
 //     escaped path segment by segment as Go's ServeMux does, so that /clusters/a%2Fb/ is the
 //     cluster "a/b";
 //   - 405 {"errCode":"CSS.0004",...} with an Allow header for a method the path does not have;
 //   - with WithSecurityCheck(true) only, 401 {"error_code":"APIGW.0301","error_msg":...} for a
 //     request without credentials, as the API gateway answers it.
+//
+// The values of the request in these messages are bounded (package internal/quote): a query
+// parameter's name and the request target are quoted, 64 bytes of each at most; 64 bytes of the
+// method and 256 of the path are kept, as they come (net/http keeps them printable).
 //
 // A valid request reaches next unchanged. Responses are validated only with
 // WithResponseValidation. Every ValidationError goes to WithReporter's function, if given. It
@@ -71,18 +80,51 @@ func NewMiddleware(next http.Handler, opts ...Option) (http.Handler, error) {
 	return &middleware{next: next, v: v, responses: c.responses, strict: c.strictReplies}, nil
 }
 
-// ServeHTTP routes the request once, validates it, and serves it.
+// ServeHTTP routes the request once, validates it, and serves it. It reads the body only once
+// the path, the method and the query have passed, and only for an operation that takes a body
+// or a body whose length is not declared (only reading tells an empty one): a declared body on
+// an operation that takes none is judged from its Content-Length, as kin-openapi judges it.
 func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "" || r.URL.Path[0] != '/' {
+		// OPTIONS * (the asterisk form), CONNECT host:port (the authority form): no path to
+		// route. The request is malformed for this API, as a 400 says.
+		target := r.RequestURI
+		if target == "" {
+			target = r.URL.String()
+		}
+		m.reject(w, &ValidationError{Direction: DirectionRequest, Method: r.Method, Path: r.URL.EscapedPath(),
+			Problems: []Problem{{Rule: "the request target " + quote.Value(target) + " is not a path"}}})
+		return
+	}
 	route, params, verr := m.v.route(r)
 	if verr != nil {
 		m.reject(w, verr)
 		return
 	}
-	next := r
+	if ps := queryProblems(r.URL.RawQuery); ps != nil {
+		m.reject(w, &ValidationError{Direction: DirectionRequest, OperationID: route.Operation.OperationID,
+			Method: r.Method, Path: r.URL.EscapedPath(), Problems: ps})
+		return
+	}
+	next, check := r, r
 	var body *buffered
-	if hasBody(r.Body) {
+	switch {
+	case !hasBody(r.Body):
+	case route.Operation.RequestBody == nil && r.ContentLength > 0:
+		// kin-openapi refuses it from the Content-Length; its security check would read the
+		// body, so it gets a copy without one.
+		c := *r
+		c.Body = http.NoBody
+		check = &c
+	default:
 		data, over, err := readBounded(r.Body, m.v.limit, r.ContentLength)
-		if err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge): // a server in front caps bodies (http.MaxBytesReader)
+			writeError(w, http.StatusRequestEntityTooLarge, cssError(codeBadRequest,
+				fmt.Sprintf("Incorrect parameters: the request body is larger than %d bytes", tooLarge.Limit)))
+			return
+		case err != nil:
 			writeError(w, http.StatusBadRequest, cssError(codeBadRequest, "Incorrect parameters: the request body cannot be read"))
 			return
 		}
@@ -91,7 +133,7 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		*next = *r
 		next.Body = restoreBody(data, r.Body, over, nil)
 	}
-	in, verr := m.v.checkRequest(r, route, params, body)
+	in, verr := m.v.checkRequest(check, route, params, body)
 	if verr != nil {
 		m.reject(w, verr)
 		return
@@ -111,14 +153,16 @@ func (m *middleware) reject(w http.ResponseWriter, verr *ValidationError) {
 	if m.v.report != nil {
 		m.v.report(verr)
 	}
+	// The method and the path come from the request, so they are bounded.
+	method, path := bounded(verr.Method, quote.Max), bounded(verr.Path, maxQuotedPath)
 	switch {
 	case errors.Is(verr.Err, routers.ErrPathNotFound):
 		writeError(w, http.StatusNotFound, cssError(codeNotFound,
-			fmt.Sprintf("Resource not found: no operation of the spec matches %s %s", verr.Method, verr.Path)))
+			fmt.Sprintf("Resource not found: no operation of the spec matches %s %s", method, path)))
 	case errors.Is(verr.Err, routers.ErrMethodNotAllowed):
 		w.Header().Set("Allow", strings.Join(verr.Allow, ", "))
 		writeError(w, http.StatusMethodNotAllowed, cssError(codeMethodNotAllowed,
-			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", verr.Method, verr.Path, strings.Join(verr.Allow, ", "))))
+			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", method, path, strings.Join(verr.Allow, ", "))))
 	case verr.hasProblemIn("security"):
 		// The API gateway checks credentials before the service sees the parameters, so only
 		// the credentials are named, in the gateway's own error shape.
@@ -177,6 +221,21 @@ func (m *middleware) serveHeld(w http.ResponseWriter, r *http.Request, in *opena
 	}
 	writeError(w, http.StatusInternalServerError, cssError(codeServerError,
 		"Failed to process the request: the response breaks the contract: "+verr.detail()))
+}
+
+// maxQuotedPath bounds the path in a message. It is larger than the quote.Max bytes of other
+// values: a path holds two IDs (of up to 256 bytes each for package client), and what tells
+// two paths apart is often at the end (a trailing slash, a segment more).
+const maxQuotedPath = 256
+
+// bounded is s for a message, cut to max bytes (one printable line, marked with
+// quote.Ellipsis) when longer. A method and an escaped path, which net/http keeps printable
+// and without spaces, are left as they are up to max, unquoted.
+func bounded(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return quote.Line(s, max)
 }
 
 func cssError(code, msg string) api.Error {

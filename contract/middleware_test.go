@@ -446,3 +446,139 @@ func TestMiddleware_concurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A query pair that url.ParseQuery drops (an escape that does not decode, a ";") would be
+// validated and served as if it had not been sent: the middleware answers 400 naming it, before
+// the handler sees the request.
+func TestMiddleware_rejectsQueryPairsParseQueryDrops(t *testing.T) {
+	long := strings.Repeat("n", 100<<10)
+	tests := []struct{ query, want string }{
+		{"limit=%zz", `query parameter "limit": invalid URL escape "%zz"`},
+		{"limit=5%", `query parameter "limit": invalid URL escape "%"`},
+		{"limit=1;offset=2", `query parameter "limit": holds ";", which does not separate query parameters; use "&"`},
+		{"limit=1&offset=2;", `query parameter "offset": holds ";"`},
+		{"%zz=1", `query parameter "%zz": invalid URL escape "%zz"`},
+		{"other=%zz", `query parameter "other": invalid URL escape "%zz"`},
+		{"limit=%zz&offset=1;x", `query parameter "limit": invalid URL escape "%zz"; query parameter "offset": holds ";"`},
+		// A long name is cut to 64 bytes.
+		{long + "=%zz", `query parameter "` + long[:64] + `…": invalid URL escape "%zz"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query[:min(len(tt.query), 40)], func(t *testing.T) {
+			next := &recordNext{r: jsonReply(listJSON("", ""))}
+			var reported collect
+			w := do(middleware(t, next, contract.WithReporter(reported.report)), http.MethodGet, connectionsPath+"?"+tt.query, nil, nil)
+			reply := errorBody(t, w)
+			if w.Code != http.StatusBadRequest || reply["errCode"] != "CSS.0001" ||
+				!strings.HasPrefix(reply["externalMessage"], "Incorrect parameters: "+tt.want) {
+				t.Errorf("status %d, reply %v; want 400 CSS.0001 %q", w.Code, reply, tt.want)
+			}
+			if len(reply["externalMessage"]) > 1024 {
+				t.Errorf("the reply is %d bytes long", len(reply["externalMessage"]))
+			}
+			if next.calls.Load() != 0 || len(reported.messages()) != 1 {
+				t.Errorf("next called %d times, %d reports", next.calls.Load(), len(reported.messages()))
+			}
+		})
+	}
+	// Valid escapes pass.
+	next := &recordNext{r: jsonReply(listJSON("", ""))}
+	if w := do(middleware(t, next), http.MethodGet, connectionsPath+"?limit=%31&offset=%30&x=a+b", nil, nil); w.Code != http.StatusOK || next.calls.Load() != 1 {
+		t.Errorf("valid escapes: status %d, next called %d times", w.Code, next.calls.Load())
+	}
+}
+
+// A request target that is not a path (OPTIONS *, CONNECT host:port) is a bad request: 400 in
+// the CSS shape, naming the target.
+func TestMiddleware_rejectsTargetsThatAreNotPaths(t *testing.T) {
+	for _, tt := range []struct{ method, target, want string }{
+		{http.MethodOptions, "*", `Incorrect parameters: the request target "*" is not a path`},
+		{http.MethodConnect, "css.example:443", `Incorrect parameters: the request target "css.example:443" is not a path`},
+	} {
+		next := &recordNext{r: jsonReply(listJSON("", ""))}
+		var reported collect
+		w := do(middleware(t, next, contract.WithReporter(reported.report)), tt.method, tt.target, nil, nil)
+		want := map[string]string{"errCode": "CSS.0001", "externalMessage": tt.want}
+		if diff := cmp.Diff(want, errorBody(t, w)); w.Code != http.StatusBadRequest || diff != "" {
+			t.Errorf("%s %s: status %d, reply (-want +got):\n%s", tt.method, tt.target, w.Code, diff)
+		}
+		if next.calls.Load() != 0 || len(reported.messages()) != 1 {
+			t.Errorf("%s %s: next called %d times, %d reports", tt.method, tt.target, next.calls.Load(), len(reported.messages()))
+		}
+	}
+}
+
+// The method and the path in a 404 or 405 come from the request: at most 64 bytes of the
+// method and 256 of the path are kept, so a 100 kB path or method gets a short answer.
+func TestMiddleware_boundsWhatItQuotes(t *testing.T) {
+	long := strings.Repeat("a", 100<<10)
+	for _, tt := range []struct {
+		name, method, target string
+		status               int
+		want                 string
+	}{
+		{"a long path", http.MethodGet, "/" + long, http.StatusNotFound,
+			"Resource not found: no operation of the spec matches GET /" + long[:255] + "…"},
+		{"a long method", strings.Repeat("M", 100<<10), connectionsPath, http.StatusMethodNotAllowed,
+			"Invalid operation: method " + strings.Repeat("M", 64) + "… is not allowed on " + connectionsPath + " (allowed: GET, POST)"},
+	} {
+		w := do(middleware(t, &recordNext{}), tt.method, tt.target, nil, nil)
+		if reply := errorBody(t, w); w.Code != tt.status || reply["externalMessage"] != tt.want {
+			t.Errorf("%s: status %d, message %.300q; want %d %.300q", tt.name, w.Code, reply["externalMessage"], tt.status, tt.want)
+		}
+		if w.Body.Len() > 1024 {
+			t.Errorf("%s: the reply is %d bytes long", tt.name, w.Body.Len())
+		}
+	}
+}
+
+// countingBody counts the reads of a request body.
+type countingBody struct {
+	io.Reader
+	reads atomic.Int32
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	b.reads.Add(1)
+	return b.Reader.Read(p)
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// A declared body on an operation that takes none is refused from its Content-Length, as
+// kin-openapi refuses it, without a byte being read: a client that declares a body and never
+// sends it gets its 400 at once.
+func TestMiddleware_readsNoBodyTheOperationDoesNotTake(t *testing.T) {
+	next := &recordNext{r: jsonReply(listJSON("", ""))}
+	body := &countingBody{Reader: strings.NewReader(`{"a":1}`)}
+	req := httptest.NewRequest(http.MethodGet, connectionsPath+"?limit=0", body)
+	req.ContentLength = 7
+	w := httptest.NewRecorder()
+	middleware(t, next).ServeHTTP(w, req)
+	want := map[string]string{"errCode": "CSS.0001",
+		"externalMessage": `Incorrect parameters: query parameter "limit": number must be at least 1; body: the operation takes no request body`}
+	if diff := cmp.Diff(want, errorBody(t, w)); w.Code != http.StatusBadRequest || diff != "" {
+		t.Errorf("status %d, reply (-want +got):\n%s", w.Code, diff)
+	}
+	if n := body.reads.Load(); n != 0 {
+		t.Errorf("the body was read %d times", n)
+	}
+}
+
+// A server in front that caps bodies with http.MaxBytesReader makes a longer body a 413, in the
+// CSS shape, rather than a body that "cannot be read".
+func TestMiddleware_bodyCappedInFront(t *testing.T) {
+	h := middleware(t, &recordNext{r: jsonReply(listJSON("", ""))})
+	capped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 10)
+		h.ServeHTTP(w, r)
+	})
+	req := httptest.NewRequest(http.MethodGet, connectionsPath, io.NopCloser(strings.NewReader(strings.Repeat("x", 100))))
+	req.ContentLength = -1 // as sent chunked: only reading tells its length
+	w := httptest.NewRecorder()
+	capped.ServeHTTP(w, req)
+	want := map[string]string{"errCode": "CSS.0001", "externalMessage": "Incorrect parameters: the request body is larger than 10 bytes"}
+	if diff := cmp.Diff(want, errorBody(t, w)); w.Code != http.StatusRequestEntityTooLarge || diff != "" {
+		t.Errorf("status %d, reply (-want +got):\n%s", w.Code, diff)
+	}
+}

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -71,4 +73,71 @@ func TestJoinRuleErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// queryProblems names each pair url.ParseQuery would drop, and nothing for a query it takes
+// whole.
+func TestQueryProblems(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []Problem
+	}{
+		{"", nil},
+		{"limit=1&offset=%32&x=a+b%20c&&flag", nil},
+		{"limit=%", []Problem{{In: "query", Name: "limit", Rule: `invalid URL escape "%"`}}},
+		{"limit=%2", []Problem{{In: "query", Name: "limit", Rule: `invalid URL escape "%2"`}}},
+		{"limit=%2g", []Problem{{In: "query", Name: "limit", Rule: `invalid URL escape "%2g"`}}},
+		{"li%6dit=1;offset=2", []Problem{{In: "query", Name: "limit", Rule: `holds ";", which does not separate query parameters; use "&"`}}},
+		{"a;b=1", []Problem{{In: "query", Name: "a;b", Rule: `holds ";", which does not separate query parameters; use "&"`}}},
+		{"%zz;=1", []Problem{{In: "query", Name: "%zz;", Rule: `invalid URL escape "%zz"`}}},
+		{"ok=1&a=%zz&ok=2&b=;", []Problem{
+			{In: "query", Name: "a", Rule: `invalid URL escape "%zz"`},
+			{In: "query", Name: "b", Rule: `holds ";", which does not separate query parameters; use "&"`},
+		}},
+	}
+	for _, tt := range tests {
+		got := queryProblems(tt.query)
+		if len(got) != len(tt.want) {
+			t.Errorf("%q: %v, want %v", tt.query, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("%q: %v, want %v", tt.query, got, tt.want)
+				break
+			}
+		}
+		if _, err := url.ParseQuery(tt.query); (err == nil) != (got == nil) {
+			t.Errorf("%q: url.ParseQuery says %v, the rule %v", tt.query, err, got)
+		}
+	}
+}
+
+// FuzzQueryProblems holds the rule to url.ParseQuery for any query: a problem exactly when
+// ParseQuery fails, one for each pair it drops, each with a bounded name.
+func FuzzQueryProblems(f *testing.F) {
+	for _, q := range []string{"", "limit=1&offset=2", "limit=%zz", "limit=1;offset=2", "%zz=1", "a=%2", "&&a&=;", "a=%e2%82%ac", "a=%"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		got := queryProblems(query)
+		_, err := url.ParseQuery(query)
+		if (err == nil) != (got == nil) {
+			t.Fatalf("%q: url.ParseQuery says %v, the rule %v", query, err, got)
+		}
+		dropped := 0
+		for pair := range strings.SplitSeq(query, "&") {
+			if _, err := url.ParseQuery(pair); err != nil {
+				dropped++
+			}
+		}
+		if query != "" && len(got) != dropped {
+			t.Errorf("%q: %d problems for %d pairs dropped: %v", query, len(got), dropped, got)
+		}
+		for _, p := range got {
+			if p.In != "query" || len(p.Name) > 64+len("…") || p.Rule == "" {
+				t.Errorf("%q: problem %+v", query, p)
+			}
+		}
+	})
 }

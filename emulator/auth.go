@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -41,11 +42,16 @@ func newAuthenticator(next http.Handler, c *config) *authenticator {
 	return a
 }
 
-// ServeHTTP passes an authenticated request on and answers any other.
+// ServeHTTP passes an authenticated request on and answers any other: 401, or 413 when the
+// body a signature covers is larger than the emulator takes (it could not be hashed).
 func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	why := a.check(r)
-	if why == "" {
+	why, verifyErr := a.check(r)
+	switch {
+	case why == "":
 		a.next.ServeHTTP(w, r)
+		return
+	case isTooLarge(verifyErr):
+		writeTooLarge(w)
 		return
 	}
 	a.log.LogAttrs(r.Context(), slog.LevelInfo, "authentication failed",
@@ -53,16 +59,24 @@ func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeGatewayError(w, http.StatusUnauthorized, codeGatewayAuth, "Incorrect IAM authentication information: "+why)
 }
 
-// check returns "" when one of the credentials the request carries is valid, else why not.
-// The reason never holds a token, a secret key or a signature.
-func (a *authenticator) check(r *http.Request) string {
-	var reasons []string
+// check returns "" when one of the credentials the request carries is valid, else why not,
+// and the error of signer.Verify if it was called. The reason never holds a token, a secret
+// key or a signature, and quotes at most quote.Max bytes of any value of the request (the
+// signer bounds its details). Nothing here reads the body: a token is checked from the
+// headers, and Verify reads the body only once the Authorization header, the access key,
+// X-Sdk-Date and the signed headers have passed, so a request without a known access key is
+// refused unread.
+func (a *authenticator) check(r *http.Request) (string, error) {
+	var (
+		reasons   []string
+		verifyErr error
+	)
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
 		switch {
 		case len(a.tokens) == 0:
 			reasons = append(reasons, "the request carries an X-Auth-Token, but token authentication is off; send "+a.expect)
 		case a.validToken(token):
-			return ""
+			return "", nil
 		default:
 			reasons = append(reasons, "the X-Auth-Token is not valid")
 		}
@@ -72,17 +86,17 @@ func (a *authenticator) check(r *http.Request) string {
 		case len(a.keys) == 0:
 			reasons = append(reasons, "the request carries an Authorization header, but AK/SK authentication is off; send "+a.expect)
 		default:
-			err := signer.Verify(r, a.lookup, a.clock())
-			if err == nil {
-				return ""
+			verifyErr = signer.Verify(r, a.lookup, a.clock())
+			if verifyErr == nil {
+				return "", nil
 			}
-			reasons = append(reasons, "AK/SK signature rejected: "+verifyReason(err))
+			reasons = append(reasons, "AK/SK signature rejected: "+verifyReason(verifyErr))
 		}
 	}
 	if len(reasons) == 0 {
-		return "no credentials: send " + a.expect
+		return "no credentials: send " + a.expect, nil
 	}
-	return strings.Join(reasons, "; ")
+	return strings.Join(reasons, "; "), verifyErr
 }
 
 // validToken compares token with every configured one, in constant time.
@@ -114,7 +128,10 @@ func verifyReason(err error) string {
 	if verr.Detail != "" {
 		msg += ": " + verr.Detail
 	}
-	if verr.Err != nil {
+	switch {
+	case errors.Is(verr.Err, os.ErrDeadlineExceeded): // bodyTimeout, rather than the addresses
+		msg += ": it did not arrive within its time"
+	case verr.Err != nil:
 		msg += ": " + verr.Err.Error()
 	}
 	return msg

@@ -18,11 +18,19 @@
 //     digits; the request log (WithLogger) shows the same ID. (The one exception is what
 //     net/http answers before any handler runs: 431 for a header block over its 1 MiB limit,
 //     or 400 for a malformed request line, in plain text.)
-//  2. Latency and faults (WithLatency, WithFailRate).
-//  3. Authentication (WithToken, WithAccessKey); off unless configured.
-//  4. Contract validation (package contract): a request that breaks the spec is answered here,
-//     and, with WithResponseValidation, every response of the operation is checked.
-//  5. The generated handler and Server.
+//  2. Request bodies: a body declared larger than 16 KiB is answered 413, unread; any other is
+//     capped at 16 KiB, whoever reads it, and must arrive within 10 seconds. A request answered
+//     without its body being read (a 401, a 405, a 400) is answered at once, with Connection:
+//     close, so that a client that declares a body and never sends it gets its answer and
+//     holds its connection no longer than the body's 10 seconds.
+//  3. Latency and faults (WithLatency, WithFailRate).
+//  4. Authentication (WithToken, WithAccessKey); off unless configured. It reads no body: a
+//     token is checked from its header, and an AK/SK signature hashes the body only once the
+//     Authorization header, the access key, X-Sdk-Date and the signed headers have passed.
+//  5. Contract validation (package contract): a request that breaks the spec is answered here,
+//     and, with WithResponseValidation, every response of the operation is checked. A body is
+//     read only for an operation that takes one.
+//  6. The generated handler and Server.
 //
 // The answers, all application/json:
 //
@@ -31,8 +39,12 @@
 //	404  {"errCode":"CSS.3027","externalMessage":"The cluster does not exist: ..."} for an
 //	     unknown project or cluster
 //	400  {"errCode":"CSS.0001","externalMessage":"Incorrect parameters: ..."} for a parameter
-//	     that is not an integer, out of range or given twice, or a path parameter that is
-//	     empty or a "." or ".." segment, naming it
+//	     that is not an integer, out of range or given twice, a query pair that does not
+//	     parse (an invalid escape, a ";"), a path parameter that is empty or a "." or ".."
+//	     segment, naming it; a body, which the operation does not take; a request target that
+//	     is not a path (OPTIONS *)
+//	413  {"errCode":"CSS.0001","externalMessage":"Incorrect parameters: the request body is
+//	     larger than 16384 bytes"}
 //	404  {"errCode":"CSS.0016",...} for a path the spec has no operation for,
 //	     405 {"errCode":"CSS.0004",...} with Allow for a method
 //	401  {"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: <why>",
@@ -49,8 +61,10 @@
 //	500  {"errCode":"CSS.9999",...} only if a response cannot be written or, with
 //	     WithResponseValidation, breaks the spec: a bug of the emulator
 //
-// Every one of them matches the spec (401, 405, 429 and 503 through its default response), which
-// the package's tests check for each status.
+// Every one of them matches the spec (401, 405, 413, 429 and 503 through its default response),
+// which the package's tests check for each status. A message quotes at most 64 bytes of any
+// value of the request (an ID, an access key, X-Sdk-Date, a header or parameter name, the
+// method) and 256 of the path, and so does the log.
 //
 // # Seeds
 //

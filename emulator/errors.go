@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // Error codes of the emulator's answers. The CSS ones come from the error code page; the
@@ -58,16 +59,22 @@ func writeJSON[T api.Error | gatewayError](w http.ResponseWriter, status int, bo
 	_, _ = w.Write(append(data, '\n')) // the client went away; nothing left to tell it
 }
 
+// maxErrorText bounds free text from elsewhere in an error body or a log record (an error of
+// the generated code, which may quote a parameter's value whole; a contract.ValidationError,
+// which quotes the path): one printable line of at most this many bytes, the length of
+// message the client keeps.
+const maxErrorText = 512
+
 // badRequest is the generated router's and strict handler's request error handler: a
 // parameter that does not parse, which package contract would have answered first.
 func badRequest(w http.ResponseWriter, _ *http.Request, err error) {
-	writeCSSError(w, http.StatusBadRequest, codeBadRequest, "Incorrect parameters: "+err.Error())
+	writeCSSError(w, http.StatusBadRequest, codeBadRequest, "Incorrect parameters: "+quote.Line(err.Error(), maxErrorText))
 }
 
 // serverError is the strict handler's response error handler: the handler failed, or its
 // response could not be written.
 func serverError(w http.ResponseWriter, _ *http.Request, err error) {
-	writeCSSError(w, http.StatusInternalServerError, codeServerError, "Failed to process the request: "+err.Error())
+	writeCSSError(w, http.StatusInternalServerError, codeServerError, "Failed to process the request: "+quote.Line(err.Error(), maxErrorText))
 }
 
 // ConfigError is one problem with an option of New (or NewTestServer): an option given a wrong

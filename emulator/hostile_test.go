@@ -1,11 +1,14 @@
 package emulator_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,6 +147,10 @@ func TestEmulator_hostileQuery(t *testing.T) {
 		bad("limit=1&limit=2", "limit", "appears 2 times, at most once allowed"),
 		bad("offset=0&offset=0", "offset", "appears 2 times, at most once allowed"),
 		bad("limit=1&limit=", "limit", "appears 2 times, at most once allowed"),
+		// Pairs url.ParseQuery drops, which used to give the default page.
+		bad("limit=%zz", "limit", `invalid URL escape "%zz"`),
+		bad("limit=1;offset=2", "limit", `holds ";", which does not separate query parameters; use "&"`),
+		bad("%zz=1", "%zz", `invalid URL escape "%zz"`),
 		// Names are case-sensitive, and other parameters are ignored, as by CSS.
 		ok("Limit=abc"),
 		ok("foo=bar&offset=1"),
@@ -322,6 +329,16 @@ func TestEmulator_hostileAuth(t *testing.T) {
 			"the X-Auth-Token is not valid; AK/SK signature rejected: malformed Authorization header"),
 	})
 
+	// A signed query that does not parse is refused as it is with a token: the signature covers
+	// the query as written, which is not the query the emulator would serve.
+	for _, q := range []struct{ query, why string }{
+		{"limit=%zz", `query parameter "limit": invalid URL escape "%zz"`},
+		{"limit=1;offset=2", `query parameter "limit": holds ";"`},
+	} {
+		runHostile(t, f, []hostileRow{{name: "signed, " + q.query, target: defaultPath + "?" + q.query, header: none, edit: sign(0, nil),
+			status: http.StatusBadRequest, code: "CSS.0001", want: []string{"Incorrect parameters: " + q.why}}})
+	}
+
 	// A signed request can be sent again while its X-Sdk-Date is within the skew: there is no
 	// nonce, as with the API Gateway.
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, f.URL+defaultPath, nil)
@@ -332,6 +349,94 @@ func TestEmulator_hostileAuth(t *testing.T) {
 	for i := range 2 {
 		if r := send(t, f.Client(), req.Clone(context.Background())); r.status != http.StatusOK {
 			t.Errorf("replay %d: status %d", i, r.status)
+		}
+	}
+}
+
+// OPTIONS * used to get net/http's own 200, without authentication or X-Request-Id. It goes
+// through the layers: 401 without credentials, else 400 in the CSS shape, as a request the spec
+// has no path for.
+func TestEmulator_hostileRequestTarget(t *testing.T) {
+	f := hostileServer(t)
+	asterisk := func(_ *testing.T, r *http.Request) { r.URL.Path, r.URL.Opaque = "", "*" }
+	runHostile(t, f, []hostileRow{
+		{name: "OPTIONS *", method: http.MethodOptions, edit: asterisk, status: http.StatusBadRequest, code: "CSS.0001",
+			want: []string{`Incorrect parameters: the request target "*" is not a path`}},
+		{name: "OPTIONS * without credentials", method: http.MethodOptions, header: http.Header{}, edit: asterisk,
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: []string{"no credentials"}},
+	})
+}
+
+// Every value of a request that an answer or a log record quotes is bounded: at most 64 bytes
+// of an access key, an X-Sdk-Date, a SignedHeaders name, a parameter name of the Authorization
+// header or a method, 256 of a path. A 500 kB header used to come back whole, in the 401 and
+// in the log.
+func TestEmulator_hostileLongValues(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		logs bytes.Buffer
+	)
+	logger := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	f := setup(t, emulator.WithToken(testToken), emulator.WithAccessKey(testAK, testSK),
+		emulator.WithClock(fixedClock(hostileNow)), emulator.WithLogger(logger))
+	upper, lower := strings.Repeat("K", 500<<10), strings.Repeat("k", 500<<10)
+	date := hostileNow.Format(signer.DateLayout)
+	auth := func(params string) http.Header {
+		return http.Header{"Authorization": {"SDK-HMAC-SHA256 " + params}, "X-Sdk-Date": {date}}
+	}
+	zeros := strings.Repeat("0", 64)
+	const rejected = "Incorrect IAM authentication information: AK/SK signature rejected: "
+	tests := []struct {
+		name, method, target string
+		header               http.Header
+		status               int
+		code, want           string
+	}{
+		{name: "an unknown access key", header: auth("Access=" + upper + ", SignedHeaders=x-sdk-date, Signature=" + zeros),
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: rejected + `unknown access key: access key "` + upper[:64] + `"…`},
+		{name: "an X-Sdk-Date", header: http.Header{"Authorization": {"SDK-HMAC-SHA256 Access=" + testAK + ", SignedHeaders=x-sdk-date, Signature=" + zeros}, "X-Sdk-Date": {lower}},
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: rejected + `bad X-Sdk-Date: "` + lower[:64] + `"… is not in the form 20060102T150405Z`},
+		{name: "a SignedHeaders name", header: auth("Access=" + testAK + ", SignedHeaders=" + upper + ", Signature=" + zeros),
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: rejected + `malformed Authorization header: SignedHeaders name "` + upper[:64] + `"… is not a lower-case header name`},
+		{name: "a signed header the request lacks", header: auth("Access=" + testAK + ", SignedHeaders=x-sdk-date;z" + lower + ", Signature=" + zeros),
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: rejected + `signed header missing from the request: "z` + lower[:63] + `"… is in SignedHeaders`},
+		{name: "a parameter name", header: auth("Access=" + testAK + ", " + upper + "=1"),
+			status: http.StatusUnauthorized, code: "APIGW.0301", want: rejected + `malformed Authorization header: unknown parameter "` + upper[:64] + `"…`},
+		{name: "a path", target: "/" + lower[:100<<10], header: http.Header{"X-Auth-Token": {testToken}},
+			status: http.StatusNotFound, code: "CSS.0016", want: "Resource not found: no operation of the spec matches GET /" + lower[:255] + "…"},
+		{name: "a method", method: upper[:100<<10], header: http.Header{"X-Auth-Token": {testToken}},
+			status: http.StatusMethodNotAllowed, code: "CSS.0004", want: "Invalid operation: method " + upper[:64] + "… is not allowed on " + defaultPath},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method, target := tt.method, tt.target
+			if method == "" {
+				method = http.MethodGet
+			}
+			if target == "" {
+				target = defaultPath
+			}
+			req, err := http.NewRequestWithContext(context.Background(), method, f.URL+target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header = tt.header
+			r := send(t, f.Client(), req)
+			checkError(t, r, tt.status, tt.code, tt.want)
+			if len(r.body) > 1024 {
+				t.Errorf("the answer is %d bytes long", len(r.body))
+			}
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for line := range strings.Lines(logs.String()) {
+		if len(line) > 2048 {
+			t.Errorf("a log record of %d bytes: %.300s…", len(line), line)
 		}
 	}
 }

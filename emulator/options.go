@@ -34,6 +34,7 @@ type config struct {
 	latency, jitter time.Duration
 	failRate        float64
 	failSeed        int64
+	bodyTimeout     time.Duration // bodyTimeout; tests shorten it
 
 	quirks   bool
 	validate bool
@@ -42,7 +43,7 @@ type config struct {
 }
 
 func defaultConfig() *config {
-	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler)}
+	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler), bodyTimeout: bodyTimeout}
 }
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once:

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // requestIDs is the outermost layer: it gives every response an X-Request-Id before any other
@@ -54,13 +56,28 @@ func (l *requestIDs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sw.status = http.StatusOK
 	}
 	// The path, never the query or headers: a query could carry a signature, headers carry
-	// the credentials.
+	// the credentials. Both come from the client, so they are bounded.
 	l.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("request_id", id),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("method", bounded(r.Method, quote.Max)),
+		slog.String("path", bounded(r.URL.EscapedPath(), maxPath)),
 		slog.Int("status", sw.status),
 		slog.Duration("duration", time.Since(start)))
+}
+
+// maxPath bounds a path in a message or a log record. It is larger than the quote.Max bytes of
+// other values: a path holds two IDs (of up to 256 bytes each for package client), and what
+// tells two paths apart is often at the end (a trailing slash, a segment more).
+const maxPath = 256
+
+// bounded is s for a message or a log record, cut to max bytes (one printable line, marked
+// with quote.Ellipsis) when longer. A method and an escaped path, which net/http keeps
+// printable and without spaces, are left as they are up to max, unquoted.
+func bounded(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return quote.Line(s, max)
 }
 
 // statusWriter remembers the status a handler sends, for the log.

@@ -9,9 +9,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // The documented paging of ShowVpcepConnection (a test holds them to the spec).
@@ -133,28 +133,13 @@ func (e *notFoundError) Error() string { return ErrNotFound.Error() + ": " + e.d
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
+// detail names the project and cluster, quoting at most quote.Max bytes of each: an ID can be
+// as long as the request line allows, and an error body should not echo kilobytes back.
 func (e *notFoundError) detail() string {
 	if e.noProject {
-		return fmt.Sprintf("project %s has no clusters", quoteID(e.projectID))
+		return fmt.Sprintf("project %s has no clusters", quote.Value(e.projectID))
 	}
-	return fmt.Sprintf("project %s has no cluster %s", quoteID(e.projectID), quoteID(e.clusterID))
-}
-
-// maxQuotedID bounds how much of an ID a message quotes: an ID can be as long as the request
-// line allows, and an error body should not echo kilobytes back.
-const maxQuotedID = 64
-
-// quoteID quotes id for a message, cut to maxQuotedID bytes (at a character boundary) and
-// marked with "…" when longer.
-func quoteID(id string) string {
-	if len(id) <= maxQuotedID {
-		return strconv.Quote(id)
-	}
-	cut := maxQuotedID
-	for cut > 0 && !utf8.RuneStart(id[cut]) {
-		cut--
-	}
-	return strconv.Quote(id[:cut]) + "…"
+	return fmt.Sprintf("project %s has no cluster %s", quote.Value(e.projectID), quote.Value(e.clusterID))
 }
 
 // allMethods are probed to fill the Allow header of a 405.
@@ -181,12 +166,12 @@ func newRouter() router {
 		}
 		if len(allow) == 0 {
 			writeCSSError(w, http.StatusNotFound, codeNoRoute,
-				fmt.Sprintf("Resource not found: no operation matches %s %s", r.Method, r.URL.EscapedPath()))
+				fmt.Sprintf("Resource not found: no operation matches %s %s", bounded(r.Method, quote.Max), bounded(r.URL.EscapedPath(), maxPath)))
 			return
 		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		writeCSSError(w, http.StatusMethodNotAllowed, codeBadMethod,
-			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.EscapedPath(), strings.Join(allow, ", ")))
+			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", bounded(r.Method, quote.Max), bounded(r.URL.EscapedPath(), maxPath), strings.Join(allow, ", ")))
 	})
 	return router{mux}
 }
@@ -195,7 +180,7 @@ func newRouter() router {
 func (m router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := r.URL.EscapedPath(); cleanPath(p) != p {
 		writeCSSError(w, http.StatusNotFound, codeNoRoute,
-			fmt.Sprintf(`Resource not found: the path %s has an empty, "." or ".." segment`, p))
+			fmt.Sprintf(`Resource not found: the path %s has an empty, "." or ".." segment`, bounded(p, maxPath)))
 		return
 	}
 	m.ServeMux.ServeHTTP(w, r)

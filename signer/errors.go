@@ -65,12 +65,14 @@ func (r Reason) Error() string {
 }
 
 // VerifyError is the error Verify returns for a request it rejects. Its message never holds
-// the secret key nor any signature, the expected or the received one, so it can be logged and
-// returned to the caller as it is.
+// the secret key nor any signature, the expected or the received one, and quotes at most 64
+// bytes of any value taken from the request (an access key, a date, a header or parameter
+// name), so it can be logged and returned to the caller as it is, whatever the request holds.
 type VerifyError struct {
 	// Reason is why; errors.Is(err, Reason) matches it.
 	Reason Reason
-	// Detail says precisely what was wrong with this request.
+	// Detail says precisely what was wrong with this request, each value of the request in it
+	// quoted with strconv.Quote, cut to 64 bytes and marked with "…" when longer.
 	Detail string
 	// Err is the underlying error when there is one (reading the body), else nil.
 	Err error

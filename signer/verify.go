@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // DefaultMaxSkew is how far X-Sdk-Date may be from the verifier's clock, either way, unless
@@ -87,7 +89,7 @@ func Verify(req *http.Request, lookup func(accessKey string) (secretKey string, 
 
 	secret, ok := lookup(auth.accessKey)
 	if !ok || secret == "" {
-		return reject(ErrUnknownAccessKey, fmt.Sprintf("access key %q", auth.accessKey))
+		return reject(ErrUnknownAccessKey, "access key "+quote.Value(auth.accessKey))
 	}
 
 	date, verr := checkDate(m.headers[strings.ToLower(HeaderDate)], auth.signedHeaders, now, cfg.maxSkew)
@@ -97,7 +99,7 @@ func Verify(req *http.Request, lookup func(accessKey string) (secretKey string, 
 
 	for _, name := range auth.signedHeaders {
 		if len(m.values(name)) == 0 {
-			return reject(ErrMissingSignedHeader, fmt.Sprintf("%q is in SignedHeaders but not in the request", name))
+			return reject(ErrMissingSignedHeader, quote.Value(name)+" is in SignedHeaders but not in the request")
 		}
 	}
 
@@ -137,7 +139,7 @@ func parseAuthorization(v string) (authorization, *VerifyError) {
 			return malformed("parameter without \"=\"")
 		}
 		if seen[key] {
-			return malformed("parameter %q given twice", key)
+			return malformed("parameter %s given twice", quote.Value(key))
 		}
 		seen[key] = true
 		switch key {
@@ -160,7 +162,7 @@ func parseAuthorization(v string) (authorization, *VerifyError) {
 			}
 			a.signature = sig
 		default:
-			return malformed("unknown parameter %q", key)
+			return malformed("unknown parameter %s", quote.Value(key))
 		}
 	}
 	for _, key := range []string{"Access", "SignedHeaders", "Signature"} {
@@ -180,7 +182,7 @@ func parseSignedHeaders(list string) (names []string, why string) {
 		case name == "":
 			return nil, "has an empty name"
 		case strings.IndexFunc(name, func(r rune) bool { return !isLowerTokenChar(r) }) >= 0:
-			return nil, fmt.Sprintf("name %q is not a lower-case header name", name)
+			return nil, "name " + quote.Value(name) + " is not a lower-case header name"
 		case name == "authorization":
 			return nil, "lists authorization, which cannot sign itself"
 		case i > 0 && names[i-1] >= name:
@@ -210,7 +212,7 @@ func checkDate(values, signedHeaders []string, now time.Time, maxSkew time.Durat
 	date := strings.TrimSpace(values[0])
 	t, err := time.Parse(DateLayout, date)
 	if err != nil || len(date) != len(DateLayout) {
-		return "", reject(ErrBadDate, fmt.Sprintf("%q is not in the form %s", date, DateLayout))
+		return "", reject(ErrBadDate, quote.Value(date)+" is not in the form "+DateLayout)
 	}
 	// Compared as instants, not through now.Sub(t): a Duration saturates at about 292 years,
 	// and the negation of its most negative value is itself, which let a date in year 8024 pass.

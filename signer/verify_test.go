@@ -292,3 +292,43 @@ func TestVerify_invalidOptions(t *testing.T) {
 		}
 	}
 }
+
+// Every value of the request a VerifyError quotes (an access key, X-Sdk-Date, a SignedHeaders
+// name, a parameter name of the Authorization header) is cut to 64 bytes, so that a 500 kB
+// header gives a short error, which the emulator sends back and logs.
+func TestVerify_boundsWhatItQuotes(t *testing.T) {
+	long := strings.Repeat("k", 500<<10)
+	upper := strings.Repeat("K", 500<<10)
+	valid := signed(t, http.MethodGet, "https://h/p", "", nil).Header.Get("Authorization")
+	tests := []struct {
+		name string
+		edit func(r *http.Request)
+		want signer.Reason
+		msg  string
+	}{
+		{"an unknown access key", func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(valid, "Access="+testAccessKey, "Access="+upper, 1))
+		}, signer.ErrUnknownAccessKey, `unknown access key: access key "` + upper[:64] + `"…`},
+		{"an unknown parameter", func(r *http.Request) { r.Header.Set("Authorization", valid+", "+upper+"=1") },
+			signer.ErrMalformedAuthorization, `malformed Authorization header: unknown parameter "` + upper[:64] + `"…`},
+		{"a SignedHeaders name in upper case", func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(valid, "SignedHeaders=x-sdk-date", "SignedHeaders="+upper, 1))
+		}, signer.ErrMalformedAuthorization, `SignedHeaders name "` + upper[:64] + `"… is not a lower-case header name`},
+		{"a signed header missing", func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(valid, "SignedHeaders=x-sdk-date", "SignedHeaders=x-sdk-date;z"+long, 1))
+		}, signer.ErrMissingSignedHeader, `signed header missing from the request: "z` + long[:63] + `"… is in SignedHeaders`},
+		{"X-Sdk-Date", func(r *http.Request) { r.Header.Set("X-Sdk-Date", long) },
+			signer.ErrBadDate, `bad X-Sdk-Date: "` + long[:64] + `"… is not in the form 20060102T150405Z`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := signed(t, http.MethodGet, "https://h/p", "", nil)
+			tt.edit(req)
+			err := signer.Verify(req, lookup, t0)
+			checkRejected(t, err, tt.want)
+			if msg := err.Error(); !strings.Contains(msg, tt.msg) || len(msg) > 512 {
+				t.Errorf("error of %d bytes: %.300s; want it to contain %q", len(msg), msg, tt.msg)
+			}
+		})
+	}
+}

@@ -140,6 +140,14 @@ func TestServe_hostileFlags(t *testing.T) {
 		usage("latency out of range", []string{"--latency", "1e9h"}, `--latency: "1e9h" is not a duration, such as 200ms or 1.5s`),
 		usage("empty address", []string{"--addr", ""}, `--addr: "": missing port in address`),
 		usage("a port out of range", []string{"--addr", "127.0.0.1:99999"}, `--addr: "127.0.0.1:99999": port 99999 is out of range 0-65535`),
+		usage("a port far out of range", []string{"--addr", "127.0.0.1:99999999999999999999"},
+			`--addr: "127.0.0.1:99999999999999999999": port 99999999999999999999 is out of range 0-65535`),
+		// net.Listen takes a sign and a service name; --addr takes digits only.
+		usage("a port with a sign", []string{"--addr", "127.0.0.1:+80"}, `--addr: "127.0.0.1:+80": port "+80" is not a number`),
+		usage("a port of minus zero", []string{"--addr", "127.0.0.1:-0"}, `--addr: "127.0.0.1:-0": port "-0" is not a number`),
+		usage("a service name", []string{"--addr", ":http"}, `--addr: ":http": port "http" is not a number`),
+		usage("no port", []string{"--addr", "127.0.0.1:"}, `--addr: "127.0.0.1:": port "" is not a number`),
+		usage("a port with a space", []string{"--addr", "127.0.0.1: 80"}, `--addr: "127.0.0.1: 80": port " 80" is not a number`),
 		// The emulator's own checks, mapped from *emulator.ConfigError to the flag.
 		usage("empty token", []string{"--token", ""}, "--token: the token is empty"),
 		usage("token with a line break", []string{"--token", testToken + "\n"}, "--token: the token has a space or control character at byte 12"),

@@ -48,12 +48,14 @@ Flags:
                         stderr
   -h, --help            show this help
 
-Exit status: 0 stopped by a signal; 1 the emulator could not start or the address could not be
-listened on; 2 usage error.
+Exit status: 0 stopped by a signal (requests still in flight after 10s are cut off); 1 the
+emulator could not start or the address could not be listened on; 2 usage error.
 `
 
-// shutdownTimeout bounds how long serve waits for the requests in flight once told to stop.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout bounds how long serve waits for the requests in flight once told to stop;
+// the connections still busy then are closed. A variable only so that a test need not wait
+// that long.
+var shutdownTimeout = 10 * time.Second
 
 // serveFlags are the flags of the serve command.
 type serveFlags struct {
@@ -109,13 +111,19 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	case err := <-served: // Serve ends on its own only when it fails
 		return fmt.Errorf("serving: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	wait := shutdownTimeout
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
+	// When the wait ends first, Shutdown closes the connections still busy and says so: the
+	// emulator was told to stop and has stopped, which is a success, not a failure.
 	shutdownErr := e.Shutdown(sctx)
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving: %w", err)
 	}
-	if shutdownErr != nil {
+	switch {
+	case errors.Is(shutdownErr, context.DeadlineExceeded):
+		fmt.Fprintf(c.stderr, "cssvpcep serve: requests still in flight after %v were cut off\n", wait)
+	case shutdownErr != nil:
 		return fmt.Errorf("stopping: %w", shutdownErr)
 	}
 	fmt.Fprintf(c.stdout, "stopped (%v)\n", context.Cause(ctx))
@@ -131,8 +139,8 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 			err = errors.New(ae.Err) // AddrError quotes the address again
 		}
 		problems = append(problems, usagef("--addr: %s: %v", quote.Value(f.addr.value), err))
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		problems = append(problems, usagef("--addr: %s: port %s is out of range 0-65535", quote.Value(f.addr.value), port))
+	} else if why := checkPort(port); why != "" {
+		problems = append(problems, usagef("--addr: %s: port %s", quote.Value(f.addr.value), why))
 	}
 	switch {
 	case f.ak.set && !f.sk.set:
@@ -173,6 +181,19 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 		opts = append(opts, emulator.WithLogger(debugLogger(c.stderr)))
 	}
 	return opts, nil
+}
+
+// checkPort says what is wrong with the port of --addr, "" for a decimal number 0-65535. Only
+// digits are taken: net.Listen also takes a sign ("+80" is port 80) and a service name
+// ("http"), which are more likely typing mistakes than wishes.
+func checkPort(port string) string {
+	if port == "" || strings.Trim(port, "0123456789") != "" {
+		return quote.Value(port) + " is not a number"
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return quote.Line(port, quote.Max) + " is out of range 0-65535" // digits only: nothing to escape
+	}
+	return ""
 }
 
 // emulatorFlags are the flags that give an emulator option, by the option's name; WithAccessKey's

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -279,5 +280,72 @@ func TestServe_inProcess(t *testing.T) {
 	}
 	if code := <-done; code != exitOK || strings.Join(rest, "\n") != "stopped (context canceled)" {
 		t.Errorf("exit status %d, then stdout %q; stderr: %s", code, rest, stderr.String())
+	}
+}
+
+// Told to stop while a client holds a stalled request (it declared a body and sends none),
+// serve waits shutdownTimeout for it, closes what is left, and exits 0: it was asked to stop
+// and it did. It used to exit 1 ("stopping: context deadline exceeded"). The test is not
+// parallel because it shortens shutdownTimeout, which the parallel tests read as they stop;
+// TestServe_signals checks the exit status of the built binary on a signal.
+func TestServe_stopsWithAStalledRequest(t *testing.T) {
+	defer func(d time.Duration) { shutdownTimeout = d }(shutdownTimeout)
+	shutdownTimeout = 100 * time.Millisecond
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, nil, pw, &stderr, lookup(nil))
+		_ = pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	url := ""
+	for sc.Scan() {
+		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+		if strings.HasPrefix(sc.Text(), "Stop with") {
+			break
+		}
+	}
+	if url == "" {
+		t.Fatalf("no URL; stderr: %s", stderr.String())
+	}
+
+	conn, err := new(net.Dialer).DialContext(t.Context(), "tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	path := "/v1.0/" + emulator.DefaultProjectID + "/clusters/" + emulator.DefaultClusterID + "/vpcepservice/connections"
+	if _, err := io.WriteString(conn, "DELETE "+path+" HTTP/1.1\r\nHost: emulator\r\nContent-Length: 1000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The answer comes at once (a 405, unread body); the connection stays busy until the body's
+	// time is up, far longer than shutdownTimeout. A hang here fails the test after 10 s.
+	if err := conn.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.ReadResponse(bufio.NewReader(conn), nil); err != nil {
+		t.Errorf("no answer to the stalled request: %v", err)
+	} else {
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("status %d, want 405", resp.StatusCode)
+		}
+	}
+
+	cancel()
+	var rest []string
+	for sc.Scan() {
+		rest = append(rest, sc.Text())
+	}
+	code := <-done
+	want := "cssvpcep serve: requests still in flight after 100ms were cut off\n"
+	if code != exitOK || strings.Join(rest, "\n") != "stopped (context canceled)" || stderr.String() != want {
+		t.Errorf("exit status %d, then stdout %q, stderr %q; want 0, stopped, %q", code, rest, stderr.String(), want)
 	}
 }
