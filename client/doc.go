@@ -1,11 +1,20 @@
-// Package client is the Go client for the Cloud Search Service (CSS) operation
-// ShowVpcepConnection ("Obtaining an Endpoint Connection"):
+// Package client is the Go client for the VPC endpoint service of Cloud Search Service (CSS)
+// clusters: the six API operations of the family, under
+// /v1.0/{project_id}/clusters/{cluster_id}:
 //
-//	GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections
+//	ShowVpcepConnection    GET  .../vpcepservice/connections   ListConnections, AllPages, AllConnections, Whitelist
+//	StartVpecp             POST .../vpcepservice/open          EnableVPCEndpointService
+//	StopVpecp              PUT  .../vpcepservice/close         DisableVPCEndpointService
+//	UpdateVpcepConnection  POST .../vpcepservice/connections   AcceptConnections, RejectConnections
+//	UpdateVpcepWhitelist   POST .../vpcepservice/permissions   SetWhitelist, AddToWhitelist, RemoveFromWhitelist
+//	ShowClusterDetail      GET  (the cluster)                  GetCluster, WaitVPCEndpointService
 //
-// It wraps the client generated from the spec (package api) with authentication (an IAM token
-// or an AK/SK signature), retries with backoff, a response size limit, typed errors, paging and
-// optional run-time contract validation (package contract).
+// It builds its requests with the code generated from the spec (package api) and adds
+// authentication (an IAM token or an AK/SK signature, set last on every request), retries that
+// never send a request that changes state twice unless the first provably was not processed,
+// response size limits, typed errors with the server's text bounded and any echoed credential
+// masked, paging, a waiter, a dry-run mode and optional run-time contract validation (package
+// contract).
 //
 // Build a client with New and functional options, or with NewFromEnv from the conventional
 // OS_* environment variables (NewFromEnvFunc for an environment of one's own, such as a
@@ -38,6 +47,18 @@
 //		}
 //		fmt.Println(conn.ID, conn.Status)
 //	}
+//
+// Enabling and disabling the service start a cluster task: wait for it, and treat "already in
+// that state" as success when the state is what matters:
+//
+//	if err := c.EnableVPCEndpointService(ctx, clusterID, &client.EnableOptions{DNSName: true}); err != nil && !client.IsAlreadyEnabled(err) {
+//		return err
+//	}
+//	if _, err := c.WaitVPCEndpointService(ctx, clusterID, nil); err != nil {
+//		return err
+//	}
+//	err = c.AcceptConnections(ctx, clusterID, []string{endpointID})
+//	change, err := c.AddToWhitelist(ctx, clusterID, accountID) // read-modify-write, see its doc
 //
 // Errors from the service are *APIError, which errors.As finds through any wrapping:
 //
