@@ -55,9 +55,9 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 // rather than the caller's read. Every text taken from the answer goes through a's masker.
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
-	req, err := x.build(c.server, c.cfg.projectID)
-	if err != nil { // the generated builders fail only on values the methods have checked
-		return zero, nil, fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
+	projectID, err := c.projectID(ctx)
+	if err != nil {
+		return zero, nil, err
 	}
 	var sink *validationSink
 	if c.cfg.validation != 0 {
@@ -65,16 +65,19 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		ctx = withSink(ctx, sink)
 	}
 	ctx = httptrace.WithClientTrace(withAttempt(ctx, a), a.trace())
-	req = req.WithContext(ctx)
-	c.setHeaders(req)
-	a.method, a.path, a.url = req.Method, req.URL.EscapedPath(), req.URL.String()
-
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if resp != nil { // a refused redirect comes with the last response, already closed
-			_ = resp.Body.Close()
+	resp, err := send(ctx, c, a, x, projectID)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && !a.renewed {
+		// The token IAM gave was refused (revoked, or expired early): get a new one, once,
+		// and send again. A 401 comes from the gateway, before the service acts.
+		drainAndClose(resp.Body)
+		a.renewed = true
+		if _, err := c.tokens.renew(ctx, a.issued); err != nil {
+			return zero, nil, err
 		}
-		return zero, nil, a.sendError(x.op, err)
+		resp, err = send(ctx, c, a, x, projectID)
+	}
+	if err != nil {
+		return zero, nil, err
 	}
 	defer drainAndClose(resp.Body)
 	a.status, a.requestID = resp.StatusCode, a.mask.requestID(resp.Header)
@@ -117,6 +120,26 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 	return v, resp, nil
 }
 
+// send builds the request of x, sets its headers and sends it; the client's transport adds the
+// credentials. A failure to send is a *SendError.
+func send[T any](ctx context.Context, c *Client, a *attempt, x exchange[T], projectID string) (*http.Response, error) {
+	req, err := x.build(c.server, projectID)
+	if err != nil { // the generated builders fail only on values the methods have checked
+		return nil, fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
+	}
+	req = req.WithContext(ctx)
+	c.setHeaders(req)
+	a.method, a.path, a.url = req.Method, req.URL.EscapedPath(), req.URL.String()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if resp != nil { // a refused redirect comes with the last response, already closed
+			_ = resp.Body.Close()
+		}
+		return nil, a.sendError(x.op, err)
+	}
+	return resp, nil
+}
+
 // setHeaders sets the headers every request carries. The credentials are not among them: the
 // client's transport sets them, after everything else (authTransport).
 func (c *Client) setHeaders(req *http.Request) {
@@ -138,6 +161,9 @@ type attempt struct {
 	requestID string
 	attrs     []any // the call's own: offset, limit
 	mask      *masker
+
+	issued  *issued // the token WithPassword's request carried, for a renewal after a 401
+	renewed bool    // the attempt renewed the token once already
 
 	gotConn atomic.Bool // a connection was obtained for a request of the attempt
 	wrote   atomic.Bool // a request of the attempt was written whole

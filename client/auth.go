@@ -17,17 +17,30 @@ import (
 // What it sends (the token, the Authorization header and its signature) is recorded in the
 // request's attempt, so that the attempt can mask it in anything the server echoes back.
 type authTransport struct {
-	next http.RoundTripper
-	cfg  *config
+	next   http.RoundTripper
+	cfg    *config
+	tokens *tokenSource // WithPassword's; nil otherwise
 }
 
 // RoundTrip sets the credentials on a clone of req and sends it.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := req.Clone(req.Context())
 	a := attemptOf(req.Context())
-	if t.cfg.hasToken {
+	switch {
+	case t.tokens != nil:
+		tok, err := t.tokens.get(req.Context())
+		if err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		out.Header.Set("X-Auth-Token", tok.token.Reveal())
+		if a != nil {
+			a.mask.add(tok.token.Reveal())
+			a.issued = tok
+		}
+	case t.cfg.hasToken:
 		out.Header.Set("X-Auth-Token", t.cfg.token.Reveal())
-	} else {
+	default:
 		if err := signer.Sign(out, t.cfg.keys, t.cfg.now()); err != nil {
 			closeBody(req)
 			return nil, fmt.Errorf("signing the request: %w", err)

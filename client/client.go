@@ -24,6 +24,13 @@ type Client struct {
 	cfg    *config
 	server string       // the endpoint, ending in "/", for the generated request builders
 	hc     *http.Client // authTransport over validation (when on) over the user's transport
+	tokens *tokenSource // WithPassword's tokens; nil otherwise
+	// project finds the project's ID from WithProjectName with a token or AK/SK (looked up
+	// once); nil when the ID is known or comes from the password's token.
+	project *projectLookup
+	// iamHC sends WithProjectName's lookup: the client's credentials, no contract
+	// validation (IAM is not in the spec), bounded bodies.
+	iamHC *http.Client
 }
 
 // New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion), a
@@ -43,9 +50,24 @@ func New(opts ...Option) (*Client, error) {
 		hc = &http.Client{}
 	}
 	c := &Client{cfg: cfg, server: cfg.endpoint.String()}
+	// IAM is asked through the user's transport, bounded, without the client's credentials:
+	// the token request carries the password itself.
+	iamClient := *hc
+	iamClient.CheckRedirect = guardRedirect(hc.CheckRedirect)
+	iamClient.Transport = limitedTransport{next: orDefault(hc.Transport), limit: maxIAMBody}
+	if p := cfg.password; p != nil {
+		c.tokens = &tokenSource{iam: cfg.iam.String(), hc: &iamClient, user: p.username, password: p.password, domain: p.domain,
+			projectID: cfg.projectID, projectName: cfg.projectName, userAgent: cfg.userAgent, now: cfg.now}
+	}
 	var err error
 	if c.hc, err = c.newHTTPClient(hc); err != nil {
 		return nil, err
+	}
+	if cfg.projectID == "" && cfg.password == nil {
+		c.project = &projectLookup{c: c}
+		authed := iamClient
+		authed.Transport = &authTransport{next: iamClient.Transport, cfg: cfg}
+		c.iamHC = &authed
 	}
 	return c, nil
 }
@@ -89,7 +111,15 @@ func (c *config) String() string {
 	if c.region != "" {
 		b.WriteString(" Region:" + c.region)
 	}
-	b.WriteString(" ProjectID:" + c.projectID)
+	if c.projectID != "" || c.projectName == "" {
+		b.WriteString(" ProjectID:" + c.projectID)
+	}
+	if c.projectName != "" {
+		b.WriteString(" ProjectName:" + c.projectName)
+	}
+	if c.iam != nil && (c.password != nil || c.projectName != "") {
+		b.WriteString(" IAM:" + c.iam.String())
+	}
 	if c.projectHeader {
 		b.WriteString(" X-Project-Id:on")
 	}
@@ -127,6 +157,8 @@ func (c *config) auth() string {
 		return "token " + c.token.String()
 	case c.hasKeys:
 		return "AK/SK " + c.keys.String()
+	case c.password != nil:
+		return "password {User:" + c.password.username + " Domain:" + c.password.domain + " Password:" + c.password.password.String() + "}"
 	}
 	return "none"
 }

@@ -89,11 +89,13 @@ func TestNew_missingAndConflicting(t *testing.T) {
 		opts []Option
 		want []string
 	}{
-		{"nothing", nil, []string{"client: no endpoint: use WithEndpoint or WithRegion", "client: no project ID: use WithProjectID", "client: no credentials: use WithToken or WithAccessKey"}},
+		{"nothing", nil, []string{"client: no endpoint: use WithEndpoint or WithRegion", "client: no project ID: use WithProjectID", "client: no credentials: use WithToken, WithAccessKey or WithPassword"}},
 		{"no endpoint", []Option{WithProjectID("p"), WithToken("t")}, []string{"no endpoint"}},
 		{"no project", []Option{WithRegion("eu-de"), WithToken("t")}, []string{"no project ID"}},
 		{"no credentials", []Option{WithRegion("eu-de"), WithProjectID("p")}, []string{"no credentials"}},
-		{"both credentials", append(append([]Option(nil), required...), WithAccessKey("ak", "sk")), []string{"client: both WithToken and WithAccessKey are given: use one"}},
+		{"both credentials", append(append([]Option(nil), required...), WithAccessKey("ak", "sk")), []string{"client: WithToken and WithAccessKey are given: use one kind of credentials"}},
+		{"three credentials", append(append([]Option(nil), required...), WithAccessKey("ak", "sk"), WithPassword("u", "pw", "d")), []string{"client: WithToken and WithAccessKey and WithPassword are given: use one kind of credentials"}},
+		{"a password without IAM", []Option{WithEndpoint("http://127.0.0.1:1"), WithProjectName("eu-de"), WithPassword("u", "pw", "d")}, []string{"client: no IAM endpoint"}},
 		{"several wrong options", []Option{WithTimeout(-1), WithMaxResponseSize(-1)}, []string{"WithTimeout", "WithMaxResponseSize"}},
 	}
 	for _, tt := range tests {

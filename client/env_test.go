@@ -55,7 +55,7 @@ func TestNewFromEnv(t *testing.T) {
 	}, {
 		name:    "empty environment",
 		env:     map[string]string{},
-		wantErr: []string{"no endpoint: set CSS_ENDPOINT or OS_REGION_NAME", "no project ID: set OS_PROJECT_ID", "no credentials: set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY"},
+		wantErr: []string{"no endpoint: set CSS_ENDPOINT or OS_REGION_NAME", "no project ID: set OS_PROJECT_ID or OS_PROJECT_NAME", "no credentials: set OS_AUTH_TOKEN; or OS_ACCESS_KEY and OS_SECRET_KEY; or OS_USERNAME, OS_PASSWORD and OS_USER_DOMAIN_NAME; or OS_CLOUD"},
 	}, {
 		name:    "empty values count as unset",
 		env:     map[string]string{"OS_AUTH_TOKEN": "", "OS_PROJECT_ID": "", "OS_REGION_NAME": "", "CSS_ENDPOINT": ""},
@@ -180,8 +180,8 @@ func TestNewFromEnvFunc_configErrors(t *testing.T) {
 		env:  map[string]string{},
 		want: []want{
 			{"", "", "no endpoint: set CSS_ENDPOINT or OS_REGION_NAME, or use WithEndpoint or WithRegion"},
-			{"", "", "no project ID: set OS_PROJECT_ID, or use WithProjectID"},
-			{"", "", "no credentials: set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY, or use WithToken or WithAccessKey"},
+			{"", "", "no project ID: set OS_PROJECT_ID or OS_PROJECT_NAME (or OS_CLOUD), or use WithProjectID or WithProjectName"},
+			{"", "", "no credentials: set OS_AUTH_TOKEN; or OS_ACCESS_KEY and OS_SECRET_KEY; or OS_USERNAME, OS_PASSWORD and OS_USER_DOMAIN_NAME; or OS_CLOUD; or use WithToken, WithAccessKey or WithPassword"},
 		},
 		missing: []error{ErrNoEndpoint, ErrNoProjectID, ErrNoCredentials},
 	}, {

@@ -345,7 +345,7 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 		if !errors.As(err, &ae) || ae.StatusCode != fr.status || ae.Operation != opShowConnections.ID || ae.RequestID != wantID {
 			t.Fatalf("status %d: error %v (%T), want an *APIError with that status", fr.status, err, err)
 		}
-		if IsRetryable(err) != retryableStatus(fr.status) || ae.RetryAfter < 0 {
+		if IsRetryable(err) != (retryableStatus(fr.status) || ae.Code == CodeBusy) || ae.RetryAfter < 0 {
 			t.Fatalf("status %d: IsRetryable %v, RetryAfter %v", fr.status, IsRetryable(err), ae.RetryAfter)
 		}
 		checkOneLine(t, "Code", ae.Code, maxCodeLen)

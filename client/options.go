@@ -118,7 +118,14 @@ type config struct {
 	keys      signer.Credentials
 	secretKey redact.Secret // the keys' secret, which signer.Credentials cannot give back, for masking
 	hasToken  bool
-	hasKeys   bool
+	// password sign-in (WithPassword): IAM gives the token, and its project.
+	password    *passwordAuth
+	projectName string   // WithProjectName: the project's ID comes from IAM
+	iam         *url.URL // WithIAMEndpoint, or derived from the region
+	// source says where the configuration came from, for Describe: "options", or what
+	// NewFromEnv read (the environment, a clouds.yaml file and cloud).
+	source  string
+	hasKeys bool
 
 	httpClient      *http.Client
 	userAgent       string
@@ -137,7 +144,8 @@ type config struct {
 
 	// given records the settings an option was given for, even a wrong value, so that
 	// NewFromEnvFunc reads no variable for them.
-	given setting
+	given    setting
+	iamGiven bool // WithIAMEndpoint: WithRegion does not replace it
 }
 
 // setting is a bit set of the settings the environment can give.
@@ -147,6 +155,7 @@ const (
 	settingEndpoint setting = 1 << iota
 	settingProjectID
 	settingCredentials
+	settingIAM
 )
 
 func defaultConfig() *config {
@@ -173,14 +182,26 @@ func (c *config) check() []error {
 	if c.endpoint == nil {
 		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithEndpoint or WithRegion", ErrNoEndpoint)})
 	}
-	if c.projectID == "" {
-		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithProjectID", ErrNoProjectID)})
+	if c.projectID == "" && c.projectName == "" {
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithProjectID or WithProjectName", ErrNoProjectID)})
+	}
+	var kinds []string
+	for _, k := range []struct {
+		set    bool
+		option string
+	}{{c.hasToken, "WithToken"}, {c.hasKeys, "WithAccessKey"}, {c.password != nil, "WithPassword"}} {
+		if k.set {
+			kinds = append(kinds, k.option)
+		}
 	}
 	switch {
-	case c.hasToken && c.hasKeys:
-		errs = append(errs, &ConfigError{Err: errors.New("both WithToken and WithAccessKey are given: use one")})
-	case !c.hasToken && !c.hasKeys:
-		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithToken or WithAccessKey", ErrNoCredentials)})
+	case len(kinds) > 1:
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%s are given: use one kind of credentials", strings.Join(kinds, " and "))})
+	case len(kinds) == 0:
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithToken, WithAccessKey or WithPassword", ErrNoCredentials)})
+	}
+	if (c.password != nil || c.projectName != "" && c.projectID == "") && c.iam == nil {
+		errs = append(errs, &ConfigError{Err: errors.New("no IAM endpoint: a password and a project name are sent to IAM; use WithIAMEndpoint, or WithRegion for Open Telekom Cloud's")})
 	}
 	return errs
 }
@@ -219,8 +240,32 @@ func WithRegion(region string) Option {
 			return &ConfigError{Option: "WithRegion", Err: err}
 		}
 		c.endpoint, c.region = u, region
+		if !c.iamGiven {
+			c.iam = iamEndpoint(region)
+		}
 		return nil
 	}
+}
+
+// WithIAMEndpoint sets the URL of IAM (Identity and Access Management, Keystone v3), such as
+// https://iam.eu-de.otc.t-systems.com/v3, where WithPassword gets its token and WithProjectName
+// looks the project up. WithRegion sets Open Telekom Cloud's for its region; with WithEndpoint
+// it must be given. The rules of WithEndpoint apply; a path ending in /v3 is usual.
+func WithIAMEndpoint(rawURL string) Option {
+	return func(c *config) error {
+		c.given |= settingIAM
+		u, err := parseEndpoint(rawURL)
+		if err != nil {
+			return &ConfigError{Option: "WithIAMEndpoint", Err: err}
+		}
+		c.iam, c.iamGiven = u, true
+		return nil
+	}
+}
+
+// iamEndpoint is Open Telekom Cloud's IAM endpoint for a region that regionPattern accepts.
+func iamEndpoint(region string) *url.URL {
+	return &url.URL{Scheme: "https", Host: "iam." + region + ".otc.t-systems.com", Path: "/v3/"}
 }
 
 // WithProjectID sets the project ID, the {project_id} of every request. It is checked like a
@@ -234,6 +279,55 @@ func WithProjectID(projectID string) Option {
 		c.projectID = projectID
 		return nil
 	}
+}
+
+// WithProjectName names the project by its name instead of its ID (on Open Telekom Cloud a
+// project's name is its region's, such as eu-de, or eu-de_<subproject>). With WithPassword the
+// token is scoped to it, and the token says its ID; with WithToken or WithAccessKey the ID is
+// looked up once, with the credentials, from IAM (GET /v3/projects?name=) and kept. It is
+// checked like a cluster ID (see CheckID). WithProjectID wins when both are given.
+func WithProjectName(name string) Option {
+	return func(c *config) error {
+		c.given |= settingProjectID
+		if reason := idProblem(name); reason != "" {
+			return optionError("WithProjectName", "project name %s", reason)
+		}
+		c.projectName = name
+		return nil
+	}
+}
+
+// WithPassword signs in with an IAM user's name, password and domain (on Open Telekom Cloud
+// the domain is the account's name, such as OTC-EU-DE-00000000001000000001), as OpenStack
+// tools do: the client asks IAM (Keystone v3, POST /v3/auth/tokens) for a token scoped to the
+// project (WithProjectName or WithProjectID) on first use, keeps it, and asks for a new one
+// RenewMargin before it expires, or once when a call is answered 401 (a second 401 is the
+// call's error). Calls that need a new token at the same time share one request. The project's
+// ID, for the requests' paths, is the token's. The password is held like a secret key: never
+// in an error, a log or any printing of the client. It must not be given together with
+// WithToken or WithAccessKey.
+func WithPassword(username, password, userDomain string) Option {
+	return func(c *config) error {
+		c.given |= settingCredentials
+		var problems []string
+		for _, f := range []struct{ name, value string }{{"the user name", username}, {"the password", password}, {"the user domain", userDomain}} {
+			if reason := headerTextProblem(f.name, f.value); reason != "" {
+				problems = append(problems, reason)
+			}
+		}
+		if len(problems) > 0 {
+			return optionError("WithPassword", "%s", strings.Join(problems, "; "))
+		}
+		c.password = &passwordAuth{username: username, password: redact.New(password), domain: userDomain}
+		return nil
+	}
+}
+
+// passwordAuth is what WithPassword gives.
+type passwordAuth struct {
+	username string
+	password redact.Secret
+	domain   string
 }
 
 // WithProjectIDHeader makes every request carry the project ID in the X-Project-Id header as

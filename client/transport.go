@@ -35,7 +35,7 @@ func (c *Client) newHTTPClient(user *http.Client) (*http.Client, error) {
 		}
 		next = vt
 	}
-	hc.Transport = &authTransport{next: next, cfg: c.cfg}
+	hc.Transport = &authTransport{next: next, cfg: c.cfg, tokens: c.tokens}
 	return &hc, nil
 }
 

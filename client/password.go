@@ -1,0 +1,245 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/cssvpcep/cssvpcep/internal/redact"
+)
+
+// Token renewal.
+const (
+	// RenewMargin is how long before its expires_at a token got with a password is renewed,
+	// so that no request goes out with a token about to expire.
+	RenewMargin = 5 * time.Minute
+	// tokenRequestTimeout bounds one token request, which calls that wait for it share.
+	tokenRequestTimeout = 30 * time.Second
+)
+
+// issued is a token IAM issued for the password, with what its scope says.
+type issued struct {
+	token       redact.Secret
+	expires     time.Time
+	projectID   string
+	projectName string
+	userID      string
+	domainName  string
+}
+
+// tokenSource gets tokens from IAM (Keystone v3, POST /v3/auth/tokens) with a user name and
+// password, through gophercloud, caches the current one and renews it before it expires or
+// when a call is refused with 401. Calls that need a new token at the same time share one
+// request (single flight).
+type tokenSource struct {
+	iam      string // the IAM v3 endpoint, such as https://iam.eu-de.otc.t-systems.com/v3
+	hc       *http.Client
+	user     string
+	password redact.Secret
+	domain   string
+	// The scope: a project by ID, or by name in the user's domain.
+	projectID, projectName string
+	userAgent              string
+	now                    func() time.Time
+
+	mu    sync.Mutex
+	cur   *issued
+	group singleflight.Group
+}
+
+// get returns a token that is valid for at least RenewMargin more, getting a new one if the
+// current one is not.
+func (s *tokenSource) get(ctx context.Context) (*issued, error) {
+	s.mu.Lock()
+	cur := s.cur
+	s.mu.Unlock()
+	if cur != nil && s.now().Add(RenewMargin).Before(cur.expires) {
+		return cur, nil
+	}
+	return s.renew(ctx, cur)
+}
+
+// renew gets a new token in place of stale (nil for none), unless another caller has already
+// replaced it, in which case that one is returned: a burst of 401s renews once.
+func (s *tokenSource) renew(ctx context.Context, stale *issued) (*issued, error) {
+	s.mu.Lock()
+	if s.cur != stale && s.cur != nil {
+		cur := s.cur
+		s.mu.Unlock()
+		return cur, nil
+	}
+	s.mu.Unlock()
+	ch := s.group.DoChan("token", func() (any, error) {
+		// The request is shared: it must not end because the caller that started it went
+		// away, only by its own bound.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenRequestTimeout)
+		defer cancel()
+		t, err := s.fetch(rctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.cur = t
+		s.mu.Unlock()
+		return t, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("client: waiting for a token from IAM: %w", context.Cause(ctx))
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*issued), nil
+	}
+}
+
+// fetch asks IAM for a token.
+func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
+	opts := &tokens.AuthOptions{
+		IdentityEndpoint: s.iam,
+		Username:         s.user,
+		Password:         s.password.Reveal(),
+		DomainName:       s.domain,
+		Scope:            tokens.Scope{ProjectID: s.projectID, ProjectName: s.projectName},
+	}
+	if s.projectID == "" {
+		opts.Scope.DomainName = s.domain // a project name is unique within a domain
+	}
+	res := tokens.Create(ctx, s.serviceClient(), opts)
+	if res.Err != nil {
+		m := &masker{}
+		m.add(s.password.Reveal())
+		return nil, iamError(s.iam, "POST /auth/tokens", res.Err, m)
+	}
+	token, err := res.ExtractToken()
+	if err != nil || token.ID == "" {
+		return nil, &IAMError{URL: s.iam, Message: "the answer to the token request holds no usable token (X-Subject-Token or expires_at missing)"}
+	}
+	project, err := res.ExtractProject()
+	if err != nil || project == nil || project.ID == "" {
+		return nil, &IAMError{URL: s.iam, Message: "the token IAM issued is not scoped to a project"}
+	}
+	t := &issued{token: redact.New(token.ID), expires: token.ExpiresAt, projectID: project.ID, projectName: project.Name, domainName: s.domain}
+	if user, err := res.ExtractUser(); err == nil && user != nil {
+		t.userID = user.ID
+	}
+	return t, nil
+}
+
+// serviceClient is gophercloud's client for the IAM endpoint, sending through hc (the user's
+// transport, without the client's credentials: the token request carries the password).
+func (s *tokenSource) serviceClient() *gophercloud.ServiceClient {
+	pc := &gophercloud.ProviderClient{HTTPClient: *s.hc}
+	pc.UserAgent.Prepend(s.userAgent)
+	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(s.iam, "/") + "/"}
+}
+
+// IAMError is IAM refusing a request of the client (the token request of WithPassword, or the
+// project lookup of WithProjectName), or being unreachable. It never holds the password.
+type IAMError struct {
+	// URL is the IAM endpoint asked.
+	URL string
+	// StatusCode is the HTTP status of IAM's answer; 0 when none arrived.
+	StatusCode int
+	// Message is IAM's error message (error.message), bounded; or what went wrong.
+	Message string
+	// RequestID is IAM's request ID (X-Request-Id); empty when absent.
+	RequestID string
+
+	err error
+}
+
+// Error returns "client: IAM at <url> refused the credentials (401): <message> (request id
+// <id>)" for a 401, and the like for other failures.
+func (e *IAMError) Error() string {
+	var b strings.Builder
+	b.WriteString("client: IAM at " + e.URL)
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		b.WriteString(" refused the credentials (401)")
+	case e.StatusCode != 0:
+		fmt.Fprintf(&b, " answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	case e.err != nil:
+		b.WriteString(" could not be reached")
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + e.RequestID + ")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause of a request that got no answer.
+func (e *IAMError) Unwrap() error { return e.err }
+
+// IsIAMUnauthorized reports whether err holds an *IAMError with status 401: IAM refused the
+// user name, password or domain (or the token of WithProjectName's lookup).
+func IsIAMUnauthorized(err error) bool {
+	var ie *IAMError
+	return errors.As(err, &ie) && ie.StatusCode == http.StatusUnauthorized
+}
+
+// iamError turns gophercloud's error for a request to IAM into an *IAMError: IAM's message
+// and request ID for an answer, the cause (bounded) for none, every text through m (which
+// knows the password). Nothing of the request, which carried the password, is in it.
+func iamError(iam, request string, err error, m *masker) *IAMError {
+	var ue gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &ue) {
+		e := &IAMError{URL: iam, StatusCode: ue.Actual, RequestID: m.requestID(ue.ResponseHeader)}
+		var body struct {
+			Error struct {
+				Message string `json:"message"`
+			} `json:"error"`
+			ErrorMsg string `json:"error_msg"`
+		}
+		if json.Unmarshal(ue.Body, &body) == nil {
+			e.Message = m.line(firstOf(&body.Error.Message, &body.ErrorMsg), maxMessageLen)
+		}
+		if e.Message == "" {
+			e.Message = excerpt(ue.Body, m)
+		}
+		return e
+	}
+	return &IAMError{URL: iam, Message: request + ": " + m.line(err.Error(), maxErrorText), err: kindOf(err)}
+}
+
+// maxIAMBody bounds what is read of an answer of IAM: gophercloud reads an error body whole,
+// and a token response with its catalog is tens of kilobytes.
+const maxIAMBody = 1 << 20
+
+// limitedTransport fails a response whose body goes past limit bytes, for the requests to IAM,
+// whose bodies gophercloud reads without a bound.
+type limitedTransport struct {
+	next  http.RoundTripper
+	limit int64
+}
+
+// RoundTrip sends req and bounds the body of the response.
+func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.ContentLength > t.limit {
+		_ = resp.Body.Close()
+		return nil, tooLarge(t.limit)
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{newLimitedBody(resp.Body, t.limit), resp.Body}
+	return resp, nil
+}

@@ -1,0 +1,505 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cssvpcep/cssvpcep/signer"
+)
+
+// Sign-in credentials of the fake IAM.
+const (
+	iamUser     = "cloud-user"
+	iamPassword = "pw-SECRET-4711"
+	iamDomain   = "OTC-EU-DE-00000000001000000001"
+	iamProject  = "eu-de"
+	iamProjID   = "0123456789abcdef0123456789abcdef"
+)
+
+// fakeIAM is Keystone v3 as Open Telekom Cloud's IAM answers it: POST /v3/auth/tokens with the
+// password method (201, the token in X-Subject-Token) and GET /v3/projects?name=. Its tokens
+// are tok-<n>, valid for ttl from now(); CSS behind it (fakeCSS) takes the ones not revoked.
+type fakeIAM struct {
+	t       *testing.T
+	server  *httptest.Server
+	tokens  atomic.Int64 // token requests answered 201
+	refused atomic.Int64 // token requests answered 401
+	lookups atomic.Int64
+	ttl     time.Duration
+	now     func() time.Time
+	// lookupAuth checks the credentials of a project lookup; nil takes any.
+	lookupAuth func(r *http.Request) bool
+
+	mu      sync.Mutex
+	revoked map[string]bool
+}
+
+func newFakeIAM(t *testing.T) *fakeIAM {
+	t.Helper()
+	f := &fakeIAM{t: t, ttl: 24 * time.Hour, now: time.Now, revoked: map[string]bool{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v3/auth/tokens", f.issue)
+	mux.HandleFunc("GET /v3/projects", f.projects)
+	f.server = httptest.NewServer(mux)
+	t.Cleanup(f.server.Close)
+	return f
+}
+
+func (f *fakeIAM) url() string { return f.server.URL + "/v3" }
+
+func (f *fakeIAM) issue(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Auth struct {
+			Identity struct {
+				Methods  []string `json:"methods"`
+				Password struct {
+					User struct {
+						Name     string `json:"name"`
+						Password string `json:"password"`
+						Domain   struct {
+							Name string `json:"name"`
+						} `json:"domain"`
+					} `json:"user"`
+				} `json:"password"`
+			} `json:"identity"`
+			Scope struct {
+				Project struct {
+					ID     string `json:"id"`
+					Name   string `json:"name"`
+					Domain struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"project"`
+			} `json:"scope"`
+		} `json:"auth"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		f.t.Errorf("token request body: %v", err)
+	}
+	u := body.Auth.Identity.Password.User
+	p := body.Auth.Scope.Project
+	w.Header().Set("X-Request-Id", "iam-req-7")
+	if len(body.Auth.Identity.Methods) != 1 || body.Auth.Identity.Methods[0] != "password" ||
+		u.Name != iamUser || u.Password != iamPassword || u.Domain.Name != iamDomain ||
+		p.ID != iamProjID && (p.Name != iamProject || p.Domain.Name != iamDomain) {
+		f.refused.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprint(w, `{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}`)
+		return
+	}
+	n := f.tokens.Add(1)
+	w.Header().Set("X-Subject-Token", "tok-"+strconv.FormatInt(n, 10)+"-SECRET-issued")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	expires := f.now().Add(f.ttl).UTC().Format("2006-01-02T15:04:05.000000Z")
+	_, _ = fmt.Fprintf(w, `{"token":{"methods":["password"],"expires_at":%q,"issued_at":"2015-11-09T00:42:57.527404Z",
+		"user":{"domain":{"id":"d1","name":%q},"id":"u1","name":%q,"password_expires_at":"2016-11-06T15:32:17.000000"},
+		"project":{"domain":{"id":"d1","name":%q},"id":%q,"name":%q},"catalog":[],"roles":[{"name":"te_admin","id":"r1"}]}}`,
+		expires, iamDomain, iamUser, iamDomain, iamProjID, iamProject)
+}
+
+func (f *fakeIAM) projects(w http.ResponseWriter, r *http.Request) {
+	f.lookups.Add(1)
+	if f.lookupAuth != nil && !f.lookupAuth(r) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprint(w, `{"error":{"code":401,"message":"Authentication failed.","title":"Unauthorized"}}`)
+		return
+	}
+	name := r.URL.Query().Get("name")
+	projects := []map[string]any{}
+	if name == iamProject {
+		projects = append(projects, map[string]any{"id": iamProjID, "name": iamProject, "domain_id": "d1", "enabled": true, "is_domain": false, "parent_id": "d1", "description": ""})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"projects": projects, "links": map[string]any{"self": r.URL.String()}})
+}
+
+func (f *fakeIAM) revoke(token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.revoked[token] = true
+}
+
+func (f *fakeIAM) valid(token string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.HasPrefix(token, "tok-") && !f.revoked[token]
+}
+
+// fakeCSS answers ShowVpcepConnection for project iamProjID to a token the IAM issued, and 401
+// to anything else; it records the tokens it saw.
+func fakeCSS(t *testing.T, iam *fakeIAM) (*httptest.Server, *tokenLog) {
+	t.Helper()
+	var seen tokenLog
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := r.Header.Get("X-Auth-Token")
+		seen.add(tok)
+		if r.URL.Path != "/v1.0/"+iamProjID+"/clusters/"+testCluster+"/vpcepservice/connections" {
+			writeError(w, http.StatusNotFound, "CSS.0016", "no such path")
+			return
+		}
+		if !iam.valid(tok) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = fmt.Fprint(w, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: the token is not valid"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, pageOf(0))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+type tokenLog struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (l *tokenLog) add(tok string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tokens = append(l.tokens, tok)
+}
+
+func (l *tokenLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.tokens...)
+}
+
+func passwordClient(t *testing.T, iam *fakeIAM, css *httptest.Server, opts ...Option) *Client {
+	t.Helper()
+	base := []Option{WithEndpoint(css.URL), WithIAMEndpoint(iam.url()), WithProjectName(iamProject),
+		WithPassword(iamUser, iamPassword, iamDomain), WithRetry(1, 0, 0)}
+	c, err := New(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestPassword_tokenFlow: the token is got on first use, scoped to the project by name; the
+// project ID in every path is the token's; later calls reuse it.
+func TestPassword_tokenFlow(t *testing.T) {
+	iam := newFakeIAM(t)
+	css, seen := fakeCSS(t, iam)
+	c := passwordClient(t, iam, css)
+	for range 3 {
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if iam.tokens.Load() != 1 || len(seen.all()) != 3 || seen.all()[2] != "tok-1-SECRET-issued" {
+		t.Errorf("%d token requests, tokens seen %q", iam.tokens.Load(), seen.all())
+	}
+	info, err := c.Auth(context.Background())
+	if err != nil || info.Kind != "password" || info.ProjectID != iamProjID || info.ProjectName != iamProject ||
+		info.User != iamUser || info.Domain != iamDomain || info.IAMEndpoint != iam.url()+"/" || info.Expires.IsZero() {
+		t.Errorf("Auth = %+v, %v", info, err)
+	}
+}
+
+// TestPassword_renewal: a token is renewed RenewMargin before it expires, and once when a call
+// is answered 401; a second 401 is the call's error, not a loop.
+func TestPassword_renewal(t *testing.T) {
+	t.Run("before expiry", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		var clock atomic.Int64
+		clock.Store(time.Now().UnixNano())
+		now := func() time.Time { return time.Unix(0, clock.Load()) }
+		iam.now, iam.ttl = now, time.Hour
+		css, _ := fakeCSS(t, iam)
+		c := passwordClient(t, iam, css, withClock(now))
+		list := func() {
+			t.Helper()
+			if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list()
+		clock.Add(int64(time.Hour - RenewMargin - time.Second)) // still valid for the margin and a second
+		list()
+		if iam.tokens.Load() != 1 {
+			t.Errorf("%d token requests before the margin, want 1", iam.tokens.Load())
+		}
+		clock.Add(int64(2 * time.Second)) // within the margin now
+		list()
+		if iam.tokens.Load() != 2 {
+			t.Errorf("%d token requests within the margin, want 2", iam.tokens.Load())
+		}
+	})
+	t.Run("on a 401", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		css, seen := fakeCSS(t, iam)
+		c := passwordClient(t, iam, css)
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatal(err)
+		}
+		iam.revoke("tok-1-SECRET-issued")
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatalf("after a revoked token: %v", err)
+		}
+		if iam.tokens.Load() != 2 || strings.Join(seen.all(), " ") != "tok-1-SECRET-issued tok-1-SECRET-issued tok-2-SECRET-issued" {
+			t.Errorf("%d token requests, tokens seen %q", iam.tokens.Load(), seen.all())
+		}
+	})
+	t.Run("a second 401 is final", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		css := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information")
+		}))
+		t.Cleanup(css.Close)
+		c := passwordClient(t, iam, css, WithRetry(3, time.Millisecond, time.Millisecond))
+		_, err := c.ListConnections(context.Background(), testCluster, nil)
+		if !IsUnauthorized(err) || iam.tokens.Load() != 2 {
+			t.Errorf("error %v after %d token requests, want a 401 after 2", err, iam.tokens.Load())
+		}
+	})
+}
+
+// TestPassword_singleFlight: many calls that all need a token at once share one token request.
+func TestPassword_singleFlight(t *testing.T) {
+	iam := newFakeIAM(t)
+	css, _ := fakeCSS(t, iam)
+	c := passwordClient(t, iam, css)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for range 64 {
+		wg.Go(func() {
+			if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := iam.tokens.Load(); n != 1 {
+		t.Errorf("%d token requests for 64 concurrent calls, want 1", n)
+	}
+}
+
+// TestPassword_wrongPassword: IAM's refusal is a typed error with IAM's message and request
+// ID; the password appears nowhere, in any verb.
+func TestPassword_wrongPassword(t *testing.T) {
+	iam := newFakeIAM(t)
+	css, seen := fakeCSS(t, iam)
+	var log bytes.Buffer
+	c, err := New(WithEndpoint(css.URL), WithIAMEndpoint(iam.url()), WithProjectName(iamProject),
+		WithPassword(iamUser, "wrong-"+iamPassword, iamDomain), WithRetry(1, 0, 0),
+		WithLogger(slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListConnections(context.Background(), testCluster, nil)
+	var ie *IAMError
+	if !errors.As(err, &ie) || !IsIAMUnauthorized(err) || ie.RequestID != "iam-req-7" {
+		t.Fatalf("error = %v (%T), want an *IAMError 401", err, err)
+	}
+	want := "client: IAM at " + iam.url() + "/ refused the credentials (401): The username or password is wrong. (request id iam-req-7)"
+	if err.Error() != want {
+		t.Errorf("error\n%s\nwant\n%s", err, want)
+	}
+	if len(seen.all()) != 0 {
+		t.Errorf("CSS got %d requests without a token", len(seen.all()))
+	}
+	for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v %v", err, err, c), c.String(), log.String()} {
+		if strings.Contains(text, iamPassword) {
+			t.Errorf("the password is printed: %s", text)
+		}
+	}
+}
+
+// TestPassword_unreachableIAM: the error says which URL could not be reached.
+func TestPassword_unreachableIAM(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iamURL := "http://" + l.Addr().String() + "/v3"
+	l.Close()
+	c, err := New(WithEndpoint("http://127.0.0.1:1"), WithIAMEndpoint(iamURL), WithProjectName(iamProject),
+		WithPassword(iamUser, iamPassword, iamDomain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListConnections(context.Background(), testCluster, nil)
+	var ie *IAMError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "IAM at "+iamURL+"/ could not be reached") || strings.Contains(err.Error(), iamPassword) {
+		t.Errorf("error = %v", err)
+	}
+}
+
+// TestProjectName_lookedUpOnceWithAKSK: with AK/SK and a project name, the ID is looked up from
+// IAM with a signed request, once.
+func TestProjectName_lookedUpOnceWithAKSK(t *testing.T) {
+	iam := newFakeIAM(t)
+	iam.lookupAuth = func(r *http.Request) bool {
+		return signer.Verify(r, func(ak string) (string, bool) { return testSK, ak == testAK }, time.Now()) == nil
+	}
+	var paths []string
+	var mu sync.Mutex
+	css := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		writeJSON(w, http.StatusOK, pageOf(0))
+	}))
+	t.Cleanup(css.Close)
+	c, err := New(WithEndpoint(css.URL), WithIAMEndpoint(iam.url()), WithProjectName(iamProject), WithAccessKey(testAK, testSK))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if iam.lookups.Load() != 1 || len(paths) != 2 || !strings.HasPrefix(paths[1], "/v1.0/"+iamProjID+"/") {
+		t.Errorf("%d lookups, paths %q", iam.lookups.Load(), paths)
+	}
+
+	// A name IAM does not know is an *IAMError naming it.
+	c, err = New(WithEndpoint(css.URL), WithIAMEndpoint(iam.url()), WithProjectName("eu-nl"), WithAccessKey(testAK, testSK))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListConnections(context.Background(), testCluster, nil)
+	if ie := new(IAMError); !errors.As(err, &ie) || !strings.Contains(err.Error(), `no project is named "eu-nl"`) {
+		t.Errorf("unknown project: %v", err)
+	}
+}
+
+// TestNewFromEnvFunc_precedence: every row of the precedence NewFromEnv documents.
+func TestNewFromEnvFunc_precedence(t *testing.T) {
+	clouds := filepath.Join("testdata", "clouds.yaml")
+	pw := map[string]string{"OS_USERNAME": iamUser, "OS_PASSWORD": iamPassword, "OS_USER_DOMAIN_NAME": iamDomain}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range base {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	type want struct {
+		kind, user, domain, password string
+		endpoint, iam                string
+		projectID, projectName       string
+		source                       string
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		opts []Option
+		want want
+		err  string
+	}{
+		{name: "a password and a project name; the region from the name",
+			env:  with(pw, "OS_PROJECT_NAME", "eu-de"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectName: "eu-de", source: "environment"}},
+		{name: "a subproject's name gives its region",
+			env:  with(pw, "OS_PROJECT_NAME", "eu-nl_demo"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-nl.otc.t-systems.com/", iam: "https://iam.eu-nl.otc.t-systems.com/v3/", projectName: "eu-nl_demo", source: "environment"}},
+		{name: "OS_REGION_NAME wins over the project's name",
+			env:  with(pw, "OS_PROJECT_NAME", "eu-de", "OS_REGION_NAME", "eu-nl"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-nl.otc.t-systems.com/", iam: "https://iam.eu-nl.otc.t-systems.com/v3/", projectName: "eu-de", source: "environment"}},
+		{name: "OS_AUTH_URL and CSS_ENDPOINT win over the region",
+			env:  with(pw, "OS_PROJECT_NAME", "eu-de", "OS_AUTH_URL", "http://127.0.0.1:5000/v3", "CSS_ENDPOINT", "http://127.0.0.1:8080"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "http://127.0.0.1:8080/", iam: "http://127.0.0.1:5000/v3/", projectName: "eu-de", source: "environment"}},
+		{name: "OS_DOMAIN_NAME stands in for OS_USER_DOMAIN_NAME",
+			env:  map[string]string{"OS_USERNAME": iamUser, "OS_PASSWORD": iamPassword, "OS_DOMAIN_NAME": iamDomain, "OS_PROJECT_NAME": "eu-de"},
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectName: "eu-de", source: "environment"}},
+		{name: "OS_PROJECT_ID wins over OS_PROJECT_NAME",
+			env:  with(pw, "OS_PROJECT_NAME", "eu-de", "OS_PROJECT_ID", iamProjID, "OS_REGION_NAME", "eu-de"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectID: iamProjID, source: "environment"}},
+		{name: "a token and a project ID, as before",
+			env:  map[string]string{"OS_AUTH_TOKEN": testToken, "OS_PROJECT_ID": "p1", "OS_REGION_NAME": "eu-de"},
+			want: want{kind: "token", endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectID: "p1", source: "environment"}},
+		{name: "AK/SK and a project name (looked up)",
+			env:  map[string]string{"OS_ACCESS_KEY": testAK, "OS_SECRET_KEY": testSK, "OS_PROJECT_NAME": "eu-de"},
+			want: want{kind: "AK/SK", endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectName: "eu-de", source: "environment"}},
+		{name: "OS_CLOUD: clouds.yaml, its password from secure.yaml",
+			env:  map[string]string{"OS_CLOUD": "otc", "OS_CLIENT_CONFIG_FILE": clouds},
+			want: want{kind: "password", user: "cloud-user", domain: "OTC-EU-NL-00000000001000000001", password: "pw-SECRET-from-secure-yaml", endpoint: "https://css.eu-nl.otc.t-systems.com/", iam: "https://iam.eu-nl.otc.t-systems.com/v3/", projectName: "eu-nl_demo", source: "clouds.yaml " + clouds + ` (cloud "otc") and the environment`}},
+		{name: "OS_CLOUD: the variables override the cloud",
+			env:  map[string]string{"OS_CLOUD": "otc", "OS_CLIENT_CONFIG_FILE": clouds, "OS_PASSWORD": iamPassword, "OS_PROJECT_NAME": "eu-de", "OS_REGION_NAME": "eu-de"},
+			want: want{kind: "password", user: "cloud-user", domain: "OTC-EU-NL-00000000001000000001", password: iamPassword, endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-nl.otc.t-systems.com/v3/", projectName: "eu-de", source: "clouds.yaml " + clouds + ` (cloud "otc") and the environment`}},
+		{name: "OS_CLOUD with a token",
+			env:  map[string]string{"OS_CLOUD": "otc-token", "OS_CLIENT_CONFIG_FILE": clouds},
+			want: want{kind: "token", endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectID: iamProjID, source: "clouds.yaml " + clouds + ` (cloud "otc-token") and the environment`}},
+		{name: "options win over the variables and the cloud",
+			env:  map[string]string{"OS_CLOUD": "otc", "OS_CLIENT_CONFIG_FILE": clouds},
+			opts: []Option{WithToken(testToken), WithProjectID("p2"), WithRegion("eu-de")},
+			want: want{kind: "token", endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-nl.otc.t-systems.com/v3/", projectID: "p2", source: "clouds.yaml " + clouds + ` (cloud "otc") and the environment`}},
+		{name: "a user name without a password", env: map[string]string{"OS_USERNAME": iamUser, "OS_PROJECT_NAME": "eu-de"},
+			err: "client: NewFromEnv: OS_USERNAME is set but OS_PASSWORD is not"},
+		{name: "a cloud's user without a password", env: map[string]string{"OS_CLOUD": "otc-nopass", "OS_CLIENT_CONFIG_FILE": clouds},
+			err: "client: NewFromEnv: the cloud of OS_CLOUD gives a username, so OS_USERNAME is set but OS_PASSWORD is not"},
+		{name: "a password without a user name", env: map[string]string{"OS_PASSWORD": iamPassword, "OS_PROJECT_NAME": "eu-de"},
+			err: "client: NewFromEnv: OS_PASSWORD is set but OS_USERNAME is not"},
+		{name: "no domain", env: map[string]string{"OS_USERNAME": iamUser, "OS_PASSWORD": iamPassword, "OS_PROJECT_NAME": "eu-de"},
+			err: "client: NewFromEnv: OS_USERNAME and OS_PASSWORD are set but not OS_USER_DOMAIN_NAME (or OS_DOMAIN_NAME)"},
+		{name: "a password and a token", env: with(pw, "OS_AUTH_TOKEN", testToken, "OS_PROJECT_NAME", "eu-de"),
+			err: "client: NewFromEnv: both OS_AUTH_TOKEN and OS_USERNAME/OS_PASSWORD are set: unset one kind of credentials"},
+		{name: "three kinds", env: with(pw, "OS_AUTH_TOKEN", testToken, "OS_ACCESS_KEY", testAK, "OS_SECRET_KEY", testSK, "OS_PROJECT_NAME", "eu-de"),
+			err: "client: NewFromEnv: OS_AUTH_TOKEN, OS_ACCESS_KEY/OS_SECRET_KEY and OS_USERNAME/OS_PASSWORD are set: unset all kinds of credentials but one"},
+		{name: "a cloud's password and a token", env: map[string]string{"OS_CLOUD": "otc", "OS_CLIENT_CONFIG_FILE": clouds, "OS_AUTH_TOKEN": testToken},
+			err: "both OS_AUTH_TOKEN and OS_USERNAME/OS_PASSWORD (or the cloud of OS_CLOUD) are set"},
+		{name: "an unknown cloud", env: map[string]string{"OS_CLOUD": "nope", "OS_CLIENT_CONFIG_FILE": clouds, "OS_AUTH_TOKEN": testToken, "OS_PROJECT_ID": "p", "OS_REGION_NAME": "eu-de"},
+			err: `client: NewFromEnv: OS_CLOUD: cloud "nope" in ` + clouds + `: cloud "nope" not found in clouds.yaml`},
+		{name: "no clouds.yaml", env: map[string]string{"OS_CLOUD": "otc", "OS_CLIENT_CONFIG_FILE": "testdata/none.yaml", "OS_AUTH_TOKEN": testToken, "OS_PROJECT_ID": "p", "OS_REGION_NAME": "eu-de"},
+			err: `client: NewFromEnv: OS_CLOUD: cloud "otc": no clouds.yaml in testdata/none.yaml`},
+		{name: "a password with a line break", env: with(pw, "OS_PASSWORD", "pw\n", "OS_PROJECT_NAME", "eu-de"),
+			err: "client: NewFromEnv: OS_PASSWORD: the password has a control character at byte 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := NewFromEnvFunc(envLookup(tt.env), tt.opts...)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error = %v, want one with %q", err, tt.err)
+				}
+				if strings.Contains(err.Error(), iamPassword) || strings.Contains(err.Error(), testSK) {
+					t.Errorf("the error quotes a secret: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := c.cfg
+			got := want{endpoint: cfg.endpoint.String(), iam: urlOrEmpty(cfg.iam), projectID: cfg.projectID, projectName: cfg.projectName, source: cfg.source}
+			switch {
+			case cfg.hasToken:
+				got.kind = "token"
+			case cfg.hasKeys:
+				got.kind = "AK/SK"
+			case cfg.password != nil:
+				got.kind, got.user, got.domain, got.password = "password", cfg.password.username, cfg.password.domain, cfg.password.password.Reveal()
+			}
+			if got != tt.want {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,109 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
+)
+
+// projectLookup finds the ID of the project WithProjectName names, with the client's token or
+// AK/SK (GET /v3/projects?name=, signed like every request), once: the answer is kept, and
+// calls that need it at the same time share one request.
+type projectLookup struct {
+	c     *Client
+	mu    sync.Mutex
+	id    string
+	group singleflight.Group
+}
+
+// projectID returns the ID of the project every request's path names: WithProjectID's, the
+// token's for WithPassword, or the one WithProjectName's lookup found.
+func (c *Client) projectID(ctx context.Context) (string, error) {
+	switch {
+	case c.cfg.projectID != "":
+		return c.cfg.projectID, nil
+	case c.tokens != nil:
+		t, err := c.tokens.get(ctx)
+		if err != nil {
+			return "", err
+		}
+		return t.projectID, nil
+	}
+	return c.project.get(ctx)
+}
+
+func (p *projectLookup) get(ctx context.Context) (string, error) {
+	p.mu.Lock()
+	id := p.id
+	p.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	ch := p.group.DoChan("project", func() (any, error) {
+		id, err := p.find(ctx)
+		if err == nil {
+			p.mu.Lock()
+			p.id = id
+			p.mu.Unlock()
+		}
+		return id, err
+	})
+	select {
+	case <-ctx.Done():
+		return "", fmt.Errorf("client: waiting for the ID of project %s: %w", quote.Value(p.c.cfg.projectName), context.Cause(ctx))
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	}
+}
+
+// find asks IAM for the projects named so, through gophercloud.
+func (p *projectLookup) find(ctx context.Context) (string, error) {
+	cfg := p.c.cfg
+	iam := cfg.iam.String()
+	pc := &gophercloud.ProviderClient{HTTPClient: *p.c.iamHC}
+	pc.UserAgent.Prepend(cfg.userAgent)
+	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(iam, "/") + "/"}
+	page, err := projects.List(sc, projects.ListOpts{Name: cfg.projectName}).AllPages(ctx)
+	if err != nil {
+		return "", iamError(iam, "GET /projects?name="+quote.Value(cfg.projectName), err, newMasker(cfg))
+	}
+	found, err := projects.ExtractProjects(page)
+	if err != nil {
+		return "", &IAMError{URL: iam, Message: "the project list does not decode: " + quote.Line(err.Error(), maxErrorText)}
+	}
+	var ids []string
+	for _, pr := range found {
+		if pr.Name == cfg.projectName && pr.ID != "" {
+			ids = append(ids, pr.ID)
+		}
+	}
+	switch {
+	case len(ids) == 0:
+		return "", &IAMError{URL: iam, Message: fmt.Sprintf("no project is named %s for these credentials", quote.Value(cfg.projectName))}
+	case len(ids) > 1:
+		return "", &IAMError{URL: iam, Message: fmt.Sprintf("%d projects are named %s: use WithProjectID", len(ids), quote.Value(cfg.projectName))}
+	}
+	if reason := idProblem(ids[0]); reason != "" {
+		return "", &IAMError{URL: iam, Message: "the project ID IAM gave " + reason}
+	}
+	return ids[0], nil
+}
+
+// orDefault is rt, or http.DefaultTransport for nil.
+func orDefault(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		return http.DefaultTransport
+	}
+	return rt
+}
