@@ -273,7 +273,9 @@ func TestNoSecretLeaks(t *testing.T) {
 		{"password", passwordOptions(iam, password), nil},
 	} {
 		creds, extra := kind.creds[0], kind.creds[1:]
-		with := func(opts ...client.Option) []client.Option { return append(append([]client.Option(nil), extra...), opts...) }
+		with := func(opts ...client.Option) []client.Option {
+			return append(append([]client.Option(nil), extra...), opts...)
+		}
 		c := newClient(t, out, main, creds, with()...)
 		// Success: a page, every connection, every page.
 		if _, err := c.ListConnections(ctx, cluster, &client.ListOptions{Offset: 3, Limit: 5}); err != nil {
