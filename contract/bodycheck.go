@@ -122,7 +122,7 @@ func (c *checker) release() {
 	c.data, c.bc, c.reasons = nil, nil, nil
 	if cap(c.members) > maxRetained || cap(c.arena) > 16*maxRetained || cap(c.scratch) > 16*maxRetained ||
 		cap(c.order) > maxRetained || cap(c.hashes) > maxRetained || cap(c.path) > maxRetained ||
-		cap(c.chain) > maxRetained || cap(c.bits) > maxRetained || cap(c.buf) > maxRetained {
+		cap(c.chain) > maxRetained || cap(c.buf) > maxRetained {
 		return // too large to keep
 	}
 	clear(c.buf[:cap(c.buf)]) // drop the strings the problems hold

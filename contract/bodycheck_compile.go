@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -81,6 +82,7 @@ func (cp *compiler) compile(s *openapi3.Schema, where string) (*node, error) {
 			return nil, err
 		}
 	}
+	n.plainString = n.str != nil && !n.composite && !n.nullable
 	return n, nil
 }
 
@@ -282,7 +284,7 @@ func (cp *compiler) arrayRules(s *openapi3.Schema, where string) (*arrayRules, e
 }
 
 func (cp *compiler) objectRules(s *openapi3.Schema, where string) (*objectRules, error) {
-	r := &objectRules{minProps: s.MinProps, maxProps: s.MaxProps, lookup: map[string]int32{}}
+	r := &objectRules{minProps: s.MinProps, maxProps: s.MaxProps}
 	r.minRule = fmt.Sprintf("there must be at least %d properties", s.MinProps)
 	if s.MaxProps != nil {
 		r.maxRule = fmt.Sprintf("there must be at most %d properties", *s.MaxProps)
@@ -312,10 +314,30 @@ func (cp *compiler) objectRules(s *openapi3.Schema, where string) (*objectRules,
 			r.props = append(r.props, int32(i))
 		}
 		r.names = append(r.names, p)
-		r.lookup[k] = int32(i)
+		if k != "" && k[0] < 0x80 && !strings.ContainsFunc(k, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 }) && utf8.ValidString(k) {
+			r.byFirst[k[0]] = append(r.byFirst[k[0]], int32(i))
+		}
+		if len(k) < maxBucketedLen {
+			for len(r.byLen) <= len(k) {
+				r.byLen = append(r.byLen, nil)
+			}
+			r.byLen[len(k)] = append(r.byLen[len(k)], int32(i))
+		} else {
+			if r.lookup == nil {
+				r.lookup = map[string]int32{}
+			}
+			r.lookup[k] = int32(i)
+		}
+	}
+	// Past the longest short name, find goes to lookup.
+	if r.lookup != nil {
+		for len(r.byLen) < maxBucketedLen {
+			r.byLen = append(r.byLen, nil)
+		}
 	}
 	for _, k := range s.Required {
-		r.required = append(r.required, r.lookup[k])
+		i, _ := slices.BinarySearch(names, k)
+		r.required = append(r.required, int32(i))
 	}
 	ap := s.AdditionalProperties
 	r.additionalAllowed = ap.Has == nil || *ap.Has
@@ -327,6 +349,9 @@ func (cp *compiler) objectRules(s *openapi3.Schema, where string) (*objectRules,
 	}
 	return r, nil
 }
+
+// maxBucketedLen bounds the names objectRules.find looks up by length.
+const maxBucketedLen = 64
 
 // finish checks the compiled graph and works out what depends on the whole of it.
 func (cp *compiler) finish() error {

@@ -104,20 +104,8 @@ func (c *checker) equalsEnum(a any) bool {
 func (c *checker) eachLiveMember(f func(key []byte, live int) bool) {
 	memBase, arenaBase, orderBase := len(c.members), len(c.arena), len(c.order)
 	depth := c.depth
-	if c.firstKey() {
-		for {
-			key := c.readKey()
-			c.colon()
-			c.ws()
-			c.members = append(c.members, member{key: key, name: -1, val: c.pos})
-			c.skip()
-			if c.afterMember() {
-				break
-			}
-		}
-	}
+	mems := c.scanMembers(nil)
 	end := c.pos
-	mems := c.members[memBase:]
 	order := c.sortMembers(mems)
 	c.depth = depth + 1
 	for _, i := range order {

@@ -41,6 +41,11 @@ type node struct {
 	types    typeMask
 	typeRule string
 
+	// plainString: for a string, only enum and the string keywords apply (no null, boolean,
+	// empty or composite schema, nothing for the chain), so a member's string value can take a
+	// short cut.
+	plainString bool
+
 	number *numberRules
 	str    *stringRules
 	array  *arrayRules
@@ -101,9 +106,14 @@ type arrayRules struct {
 }
 
 type objectRules struct {
-	// names are the declared properties and the required names, sorted; lookup finds one.
+	// names are the declared properties and the required names, sorted. byLen lists their
+	// indices by the length of the name, up to maxBucketedLen; lookup holds longer ones.
 	names  []propName
+	byLen  [][]int32
 	lookup map[string]int32
+	// byFirst lists, by their first byte, the names that a key written plainly spells out (no
+	// quote, backslash or control byte, not empty).
+	byFirst [128][]int32
 	// props lists the indices of declared properties in name order, the order kin-openapi
 	// reports writeOnly properties in.
 	props []int32

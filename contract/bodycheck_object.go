@@ -65,115 +65,202 @@ func (c *checker) visitArray(r *arrayRules) {
 	c.hashes = c.hashes[:hashBase]
 }
 
-// visitObject checks the object at pos. Its members are checked in the order of the bytes;
-// when their problems, once duplicates are dropped, do not come in name order, the object is
-// visited again in name order to record them (see checker).
+// visitObject checks the object at pos. Its members are checked in the order of the bytes,
+// keeping nothing of them until one has problems; from that one on, each member is recorded,
+// so that in the end the problems of duplicates can be dropped (only the last of equal keys is
+// in the decoded map) and, when the problems recorded did not come in name order, those
+// members can be visited again in name order to record them (see checker). (A member before
+// the first with problems has none: whether it is a duplicate changes nothing.)
 func (c *checker) visitObject(r *objectRules) {
 	if c.sorted {
 		c.visitObjectSorted(r)
 		return
 	}
-	m := c.mark()
-	memBase, arenaBase, orderBase, bitsBase := len(c.members), len(c.arena), len(c.order), len(c.bits)
 	depth := c.depth
+	m := c.mark()
+	memBase, arenaBase, orderBase := len(c.members), len(c.arena), len(c.order)
+	recording := r.needDistinct // minProperties and maxProperties count distinct keys
+	seen, nonNull := newPresence(r)
 	if c.firstKey() {
 		for {
-			key := c.readKey()
+			key, name := c.key(r)
 			c.colon()
 			c.ws()
-			mem := member{key: key, name: r.find(c.keyBytes(key)), val: c.pos}
-			before := c.total
-			c.memberValue(r, &mem)
-			mem.count = c.total - before
-			c.members = append(c.members, mem)
+			val, before := c.pos, c.total
+			c.memberValue(r, name, key)
+			if name >= 0 {
+				seen[name/64] |= 1 << (name % 64)
+				if r.writeOnly {
+					setNonNull(nonNull, name, c.data[val] != 'n')
+				}
+			}
+			n := c.total - before
+			if recording = recording || n > 0; recording {
+				c.members = append(c.members, member{key: key, name: name, val: val, count: n})
+			}
 			if c.afterMember() {
 				break
 			}
 		}
 	}
 	end := c.pos
-	mems := c.members[memBase:]
-	distinct := len(mems)
-	var order []int32
-	reorder := false
-	if memberProblems := c.total - m.total; memberProblems > 0 || r.needDistinct {
-		order = c.sortMembers(mems)
+	distinct := 0
+	if mems := c.members[memBase:]; len(mems) > 0 {
+		order := c.sortMembers(mems)
 		distinct = len(order)
-		if memberProblems > 0 {
-			reorder = c.dropDead(mems, order)
-		}
-	}
-	seen, nonNull := c.presence(r, mems)
-	if reorder && c.collect {
-		// Record the problems again, in kin-openapi's order, keeping the count.
-		c.truncate(m)
-		c.objectProblems(r, nonNull, distinct, -1)
-		total, sorted := c.total, c.sorted
-		c.sorted = true
-		c.depth = depth + 1
-		for _, i := range order {
-			if mems[i].count > 0 {
-				c.pos = mems[i].val
-				c.memberValue(r, &mems[i])
+		if c.dropDead(mems, order) && c.collect {
+			// Record the problems again, in kin-openapi's order, keeping the count.
+			c.truncate(m)
+			c.objectProblems(r, nonNull, distinct, -1)
+			total, sorted := c.total, c.sorted
+			c.sorted = true
+			c.depth = depth + 1
+			for _, i := range order {
+				if mems[i].count > 0 {
+					c.pos = mems[i].val
+					c.memberValue(r, mems[i].name, mems[i].key)
+				}
 			}
+			c.total, c.sorted, c.depth = total, sorted, depth
+			c.required(r, seen)
+			c.pos = end
+			c.members, c.arena, c.order = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase]
+			return
 		}
-		c.total, c.sorted, c.depth = total, sorted, depth
-	} else {
-		c.objectProblems(r, nonNull, distinct, m.at)
 	}
+	c.objectProblems(r, nonNull, distinct, m.at)
 	c.required(r, seen)
 	c.pos = end
-	c.members, c.arena, c.order, c.bits = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase], c.bits[:bitsBase]
+	c.members, c.arena, c.order = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase]
 }
 
 // visitObjectSorted checks the object at pos (a value already scanned once) in kin-openapi's
 // order: its members are found first, then checked in name order, the last of equal keys only.
 func (c *checker) visitObjectSorted(r *objectRules) {
-	memBase, arenaBase, orderBase, bitsBase := len(c.members), len(c.arena), len(c.order), len(c.bits)
 	depth := c.depth
+	memBase, arenaBase, orderBase := len(c.members), len(c.arena), len(c.order)
+	mems := c.scanMembers(r)
+	end := c.pos
+	order := c.sortMembers(mems)
+	seen, nonNull := newPresence(r)
+	for _, m := range mems {
+		if m.name >= 0 {
+			seen[m.name/64] |= 1 << (m.name % 64)
+			setNonNull(nonNull, m.name, c.data[m.val] != 'n')
+		}
+	}
+	c.objectProblems(r, nonNull, len(order), -1)
+	c.depth = depth + 1
+	for _, i := range order {
+		c.pos = mems[i].val
+		c.memberValue(r, mems[i].name, mems[i].key)
+	}
+	c.depth = depth
+	c.required(r, seen)
+	c.pos = end
+	c.members, c.arena, c.order = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase]
+}
+
+// scanMembers reads the object at pos (checking its syntax only) and returns its members, in
+// the order of the bytes, appended to c.members (the caller truncates it).
+func (c *checker) scanMembers(r *objectRules) []member {
+	base := len(c.members)
 	if c.firstKey() {
 		for {
-			key := c.readKey()
+			var key keyRef
+			name := int32(-1)
+			if r != nil {
+				key, name = c.key(r)
+			} else {
+				key = c.readKey()
+			}
 			c.colon()
 			c.ws()
-			c.members = append(c.members, member{key: key, name: r.find(c.keyBytes(key)), val: c.pos})
+			c.members = append(c.members, member{key: key, name: name, val: c.pos})
 			c.skip()
 			if c.afterMember() {
 				break
 			}
 		}
 	}
-	end := c.pos
-	mems := c.members[memBase:]
-	order := c.sortMembers(mems)
-	seen, nonNull := c.presence(r, mems)
-	c.objectProblems(r, nonNull, len(order), -1)
-	c.depth = depth + 1
-	for _, i := range order {
-		c.pos = mems[i].val
-		c.memberValue(r, &mems[i])
-	}
-	c.depth = depth
-	c.required(r, seen)
-	c.pos = end
-	c.members, c.arena, c.order, c.bits = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase], c.bits[:bitsBase]
+	return c.members[base:]
 }
 
-// find returns the index of key among the names r knows, -1 if none.
+// newPresence returns the sets of r's names an object has (seen) and of its writeOnly
+// properties that hold something other than null in their last occurrence.
+func newPresence(r *objectRules) (seen, nonNull []uint64) {
+	words := (len(r.names) + 63) / 64
+	if words <= 1 {
+		var small [2]uint64
+		return small[0:1:1], small[1:2:2]
+	}
+	bits := make([]uint64, 2*words)
+	return bits[:words:words], bits[words:]
+}
+
+func setNonNull(bits []uint64, i int32, v bool) {
+	if v {
+		bits[i/64] |= 1 << (i % 64)
+	} else {
+		bits[i/64] &^= 1 << (i % 64)
+	}
+}
+
+// key reads the key whose quote is at pos and returns it with its index among r's names (-1
+// if none). A name r knows is first looked for in the bytes, by the key's first byte: most
+// keys are names of the schema, written plainly.
+func (c *checker) key(r *objectRules) (keyRef, int32) {
+	d, p := c.data, c.pos+1
+	if p < len(d) && d[p] < 0x80 {
+		for _, i := range r.byFirst[d[p]] {
+			name := r.names[i].name
+			if e := p + len(name); e < len(d) && d[e] == '"' && string(d[p:e]) == name {
+				c.pos = e + 1
+				return keyRef{off: p, n: len(name)}, i
+			}
+		}
+	}
+	key := c.readKey()
+	return key, r.find(c.keyBytes(key))
+}
+
+// find returns the index of key among the names r knows, -1 if none. The names are bucketed
+// by length, a handful at most in a bucket of an object schema's names: comparing a few
+// strings costs less than hashing the key for a map.
 func (r *objectRules) find(key []byte) int32 {
-	if i, ok := r.lookup[string(key)]; ok {
-		return i
+	if len(key) >= len(r.byLen) {
+		if r.lookup == nil {
+			return -1
+		}
+		if i, ok := r.lookup[string(key)]; ok {
+			return i
+		}
+		return -1
+	}
+	for _, i := range r.byLen[len(key)] {
+		if r.names[i].name == string(key) {
+			return i
+		}
 	}
 	return -1
 }
 
-// memberValue checks the value of a member, at pos: against its property's schema, or
-// additionalProperties.
-func (c *checker) memberValue(r *objectRules, mem *member) {
-	if mem.name >= 0 {
-		if p := r.names[mem.name].node; p != nil {
-			c.pushKey(mem.key)
-			c.visitChild(p)
+// memberValue checks the value of a member (its index among r's names, or -1), at pos: against
+// its property's schema, or additionalProperties.
+func (c *checker) memberValue(r *objectRules, name int32, key keyRef) {
+	if name >= 0 {
+		if p := r.names[name].node; p != nil {
+			c.pushKey(key)
+			if p.plainString && c.next() == '"' {
+				s := c.stringValue()
+				if p.enum == nil || p.enum.hasString(s) {
+					c.checkString(p.str, s)
+				} else {
+					c.add("enum", p.enum.rule)
+				}
+			} else {
+				c.visitChild(p)
+			}
 			c.pop()
 			return
 		}
@@ -183,7 +270,7 @@ func (c *checker) memberValue(r *objectRules, mem *member) {
 			c.skip()
 			return
 		}
-		c.pushKey(mem.key)
+		c.pushKey(key)
 		c.visitChild(r.additional)
 		c.pop()
 		return
@@ -192,7 +279,7 @@ func (c *checker) memberValue(r *objectRules, mem *member) {
 	// kin-openapi reports it at the object's path.
 	rule := ""
 	if c.wants() {
-		rule = "property " + strconv.Quote(string(c.keyBytes(mem.key))) + " is unsupported"
+		rule = "property " + strconv.Quote(string(c.keyBytes(key))) + " is unsupported"
 	}
 	c.add("properties", rule)
 }
@@ -245,30 +332,6 @@ func (c *checker) dropDead(mems []member, order []int32) bool {
 		}
 	}
 	return reorder
-}
-
-// presence returns which of r's names the object has (seen) and which of its writeOnly
-// properties hold something other than null in their last occurrence.
-func (c *checker) presence(r *objectRules, mems []member) (seen, nonNull []uint64) {
-	words := (len(r.names) + 63) / 64
-	base := len(c.bits)
-	c.bits = slices.Grow(c.bits, 2*words)[:base+2*words]
-	clear(c.bits[base:])
-	seen, nonNull = c.bits[base:base+words], c.bits[base+words:]
-	for _, m := range mems {
-		if m.name < 0 {
-			continue
-		}
-		seen[m.name/64] |= 1 << (m.name % 64)
-		if r.names[m.name].writeOnly {
-			if c.data[m.val] == 'n' {
-				nonNull[m.name/64] &^= 1 << (m.name % 64)
-			} else {
-				nonNull[m.name/64] |= 1 << (m.name % 64)
-			}
-		}
-	}
-	return seen, nonNull
 }
 
 func hasBit(bits []uint64, i int32) bool { return bits[i/64]&(1<<(i%64)) != 0 }

@@ -47,14 +47,17 @@ func (p *patternMatcher) match(s []byte) bool {
 // below 0x80. Each state is a set of the pattern program's instructions; states are numbered
 // from 0, the start state.
 type asciiDFA struct {
-	next  []uint16 // next[state*128+b]
-	flags []uint8
+	// next[state][b] is the state after b, with dfaMatched or dfaDead set when that state has
+	// the flag, so that the search tests one word per byte.
+	next  [][128]uint16
+	flags []uint16
 }
 
 const (
-	dfaMatched   = 1 << iota // a match ends here: the search succeeds
-	dfaAcceptEnd             // a match ends here if the string ends here ($)
-	dfaDead                  // no match can start or go on from here
+	dfaMatched   = 1 << 15 // a match ends here: the search succeeds
+	dfaDead      = 1 << 14 // no match can start or go on from here
+	dfaAcceptEnd = 1 << 13 // a match ends here if the string ends here ($)
+	dfaState     = 1<<13 - 1
 )
 
 // maxDFAStates bounds the automaton (and its table, 256 bytes a state); a pattern that needs
@@ -99,7 +102,12 @@ func buildDFA(expr string) *asciiDFA {
 			if id < 0 {
 				return nil
 			}
-			b.dfa.next[s*128+c] = uint16(id)
+			b.dfa.next[s][c] = uint16(id)
+		}
+	}
+	for s := range b.dfa.next {
+		for c, id := range b.dfa.next[s] {
+			b.dfa.next[s][c] = id | b.dfa.flags[id]&(dfaMatched|dfaDead)
 		}
 	}
 	return &b.dfa
@@ -184,8 +192,8 @@ func (b *dfaBuilder) state(set []uint32, start bool) int {
 	id := len(b.sets)
 	b.ids[key.String()] = id
 	b.sets = append(b.sets, set)
-	b.dfa.next = append(b.dfa.next, make([]uint16, 128)...)
-	var flags uint8
+	b.dfa.next = append(b.dfa.next, [128]uint16{})
+	var flags uint16
 	alive := false
 	var pending []uint32
 	for _, pc := range set {
@@ -240,19 +248,18 @@ func (b *dfaBuilder) matchesAtEnd(seeds []uint32, atStart bool) bool {
 // match runs the automaton over s; ok is false when s has a byte it does not take (0x80 and
 // above) before the answer is known.
 func (d *asciiDFA) match(s []byte) (matched, ok bool) {
-	st := 0
+	if f := d.flags[0]; f&(dfaMatched|dfaDead) != 0 {
+		return f&dfaMatched != 0, true
+	}
+	st := uint16(0)
 	for _, c := range s {
-		f := d.flags[st]
-		if f&dfaMatched != 0 {
-			return true, true
-		}
-		if f&dfaDead != 0 {
-			return false, true
-		}
 		if c >= 0x80 {
 			return false, false
 		}
-		st = int(d.next[st*128+int(c)])
+		st = d.next[st&dfaState][c]
+		if st&(dfaMatched|dfaDead) != 0 {
+			return st&dfaMatched != 0, true
+		}
 	}
-	return d.flags[st]&(dfaMatched|dfaAcceptEnd) != 0, true
+	return d.flags[st]&dfaAcceptEnd != 0, true
 }

@@ -49,14 +49,13 @@ type checker struct {
 	chain     []*node
 	chainBase int
 	needChain bool
-	bits      []uint64
 }
 
 func (c *checker) reset(bc *bodyCheck, data []byte, max int) {
 	c.bc, c.data, c.pos, c.depth = bc, data, 0, 0
 	c.max, c.buf, c.total, c.collect, c.reasons, c.sorted = max, c.buf[:0], 0, max > 0, nil, false
 	c.path, c.members, c.order, c.arena, c.scratch, c.hashes = c.path[:0], c.members[:0], c.order[:0], c.arena[:0], c.scratch[:0], c.hashes[:0]
-	c.chain, c.chainBase, c.needChain, c.bits = c.chain[:0], 0, bc.needChain, c.bits[:0]
+	c.chain, c.chainBase, c.needChain = c.chain[:0], 0, bc.needChain
 }
 
 // pathSeg is one step of the path to the value at hand: an array index, or a member's key.
