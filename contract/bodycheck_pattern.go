@@ -64,6 +64,10 @@ const (
 // more is left to the regexp.
 const maxDFAStates = 1024
 
+// maxDFAProg bounds the program a DFA is built from, which bounds the work of building it
+// (states × 128 bytes × instructions).
+const maxDFAProg = 400
+
 // buildDFA compiles expr, as regexp.Compile does, into an asciiDFA, or returns nil.
 func buildDFA(expr string) *asciiDFA {
 	re, err := syntax.Parse(expr, syntax.Perl)
@@ -71,7 +75,7 @@ func buildDFA(expr string) *asciiDFA {
 		return nil
 	}
 	prog, err := syntax.Compile(re.Simplify())
-	if err != nil {
+	if err != nil || len(prog.Inst) > maxDFAProg {
 		return nil
 	}
 	for _, inst := range prog.Inst {
