@@ -121,11 +121,15 @@ const maxRetained = 1 << 12
 func (c *checker) release() {
 	c.data, c.bc, c.reasons = nil, nil, nil
 	if cap(c.members) > maxRetained || cap(c.arena) > 16*maxRetained || cap(c.scratch) > 16*maxRetained ||
-		cap(c.order) > maxRetained || cap(c.hashes) > maxRetained || cap(c.path) > maxRetained ||
+		cap(c.order) > maxRetained || cap(c.hashes) > maxRetained || cap(c.path) > maxRetained || cap(c.canonBuf) > 16*maxRetained ||
 		cap(c.chain) > maxRetained || cap(c.buf) > maxRetained {
 		return // too large to keep
 	}
-	clear(c.buf[:cap(c.buf)]) // drop the strings the problems hold
+	// Drop what the last body's problems and bytes left behind.
+	clear(c.buf[:cap(c.buf)])
+	clear(c.scratch[:cap(c.scratch)])
+	clear(c.arena[:cap(c.arena)])
+	clear(c.canonBuf[:cap(c.canonBuf)])
 	checkers.Put(c)
 }
 

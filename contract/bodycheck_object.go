@@ -108,7 +108,8 @@ func (c *checker) visitObject(r *objectRules) {
 	if mems := c.members[memBase:]; len(mems) > 0 {
 		order := c.sortMembers(mems)
 		distinct = len(order)
-		if c.dropDead(mems, order) && c.collect {
+		// (Nothing of the object is recorded when the problems before it filled max.)
+		if c.dropDead(mems, order) && c.collect && m.at < c.max {
 			// Record the problems again, in kin-openapi's order, keeping the count.
 			c.truncate(m)
 			c.objectProblems(r, nonNull, distinct, -1)

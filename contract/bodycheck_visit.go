@@ -80,18 +80,14 @@ func (c *checker) composites(n *node, start, end int, b byte) bool {
 		if !ok {
 			return false
 		}
-		var small [4]int
-		matched := small[:0]
+		matches := 0
 		for i, alt := range n.oneOf {
-			if ref != "" && n.oneOfRefs[i] != ref {
-				continue
-			}
-			if c.passes(alt, start, end) {
-				matched = append(matched, i)
+			if (ref == "" || n.oneOfRefs[i] == ref) && c.passes(alt, start, end) {
+				matches++
 			}
 		}
-		if len(matched) != 1 {
-			c.oneOfProblem(n, ref, matched, start, end)
+		if matches != 1 {
+			c.oneOfProblem(n, ref, matches, start, end)
 			return false
 		}
 		visited = true
@@ -129,12 +125,18 @@ func (c *checker) composites(n *node, start, end int, b byte) bool {
 // oneOfProblem reports a value that matches none, or more than one, of the alternatives
 // (those the discriminator selected, when ref is set). kin-openapi's rule for none lists why
 // each alternative failed; contract's schemaRule joins those with "; or ".
-func (c *checker) oneOfProblem(n *node, ref string, matched []int, start, end int) {
+func (c *checker) oneOfProblem(n *node, ref string, matches int, start, end int) {
 	if !c.wants() {
 		c.total++
 		return
 	}
-	if len(matched) > 1 {
+	if matches > 1 {
+		var matched []int
+		for i, alt := range n.oneOf {
+			if (ref == "" || n.oneOfRefs[i] == ref) && c.passes(alt, start, end) {
+				matched = append(matched, i)
+			}
+		}
 		c.add("oneOf", fmt.Sprintf(`value matches more than one schema from "oneOf" (matches schemas at indices %v)`, matched))
 		return
 	}
