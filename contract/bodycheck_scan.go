@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/binary"
 	"io"
 	"strconv"
 	"unicode/utf16"
@@ -109,6 +110,9 @@ func (c *checker) str() (start, end int, plain bool) {
 	for {
 		// The common bytes, eight at a time, then one at a time.
 		i := c.pos
+		for i+8 <= len(d) && !stops8(binary.LittleEndian.Uint64(d[i:])) {
+			i += 8
+		}
 		for i < len(d) && !strStop[d[i]] {
 			i++
 		}
@@ -143,6 +147,19 @@ var strStop = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// stops8 reports whether one of the eight bytes of x is one strStop marks. (v-ones &^ v has
+// the high bit of a byte set if that byte of v is zero, or if a lower one is: the first byte
+// marked is exact, and there is one whenever a byte is zero; likewise for x-0x20… and the
+// bytes below 0x20, among bytes below 0x80.)
+func stops8(x uint64) bool {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	q, b := x^(ones*'"'), x^(ones*'\\')
+	return (x|(q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&high != 0
+}
 
 // escape reads the escape sequence whose backslash is at pos.
 func (c *checker) escape() {
