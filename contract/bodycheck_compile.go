@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -82,7 +81,7 @@ func (cp *compiler) compile(s *openapi3.Schema, where string) (*node, error) {
 			return nil, err
 		}
 	}
-	n.plainString = n.str != nil && !n.composite && !n.nullable
+	n.plainString = n.str != nil && !n.composite
 	return n, nil
 }
 
@@ -416,106 +415,4 @@ func (cp *compiler) finish() error {
 		declared(n)
 	}
 	return nil
-}
-
-// enumSet is an enum, sorted by the kind of JSON value each entry can equal, as kin-openapi's
-// equalJSONValues compares them: numbers by their float64 value, strings, booleans and null as
-// they are, arrays and objects member by member.
-type enumSet struct {
-	rule      string
-	null      bool
-	bools     [2]bool // false, true
-	strings   []string
-	numbers   []float64
-	composite []any // []any and map[string]any entries
-}
-
-func compileEnum(values []any, where string) (*enumSet, error) {
-	allowed, _ := json.Marshal(values)
-	e := &enumSet{rule: "value is not one of the allowed values " + string(allowed)}
-	for _, v := range values {
-		if !enumValueSupported(v) {
-			return nil, refuse(where, "an enum entry of type %T", v)
-		}
-		if x, ok := enumNumber(v); ok {
-			e.numbers = append(e.numbers, x)
-			continue
-		}
-		switch v := v.(type) {
-		case nil:
-			e.null = true
-		case bool:
-			e.bools[b2i(v)] = true
-		case string:
-			e.strings = append(e.strings, v)
-		default:
-			e.composite = append(e.composite, v)
-		}
-	}
-	return e, nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// enumValueSupported reports whether v, from the loaded spec, is of a type the body check
-// compares as kin-openapi does.
-func enumValueSupported(v any) bool {
-	if _, ok := enumNumber(v); ok {
-		return true
-	}
-	switch v := v.(type) {
-	case nil, bool, string:
-		return true
-	case []any:
-		for _, e := range v {
-			if !enumValueSupported(e) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		for _, e := range v {
-			if !enumValueSupported(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// enumNumber is the float64 of an enum entry kin-openapi compares as a number.
-func enumNumber(v any) (float64, bool) {
-	switch v := v.(type) {
-	case float64:
-		return v, true
-	case float32:
-		return float64(v), true
-	case int:
-		return float64(v), true
-	case int8:
-		return float64(v), true
-	case int16:
-		return float64(v), true
-	case int32:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	case uint:
-		return float64(v), true
-	case uint8:
-		return float64(v), true
-	case uint16:
-		return float64(v), true
-	case uint32:
-		return float64(v), true
-	case uint64:
-		return float64(v), true
-	}
-	return 0, false
 }

@@ -41,9 +41,9 @@ type node struct {
 	types    typeMask
 	typeRule string
 
-	// plainString: for a string, only enum and the string keywords apply (no null, boolean,
-	// empty or composite schema, nothing for the chain), so a member's string value can take a
-	// short cut.
+	// plainString: a string is checked by enum and the string keywords alone (the schema is no
+	// boolean, empty or composite one, and the chain of schemas matters only for objects), so
+	// a member's string value can take a short cut past visitNode.
 	plainString bool
 
 	number *numberRules

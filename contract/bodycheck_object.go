@@ -391,3 +391,27 @@ func (c *checker) excused(name string) bool {
 	}
 	return false
 }
+
+// eachLiveMember reads the object at pos and calls f, with pos at the value, for each live
+// member (the last of equal keys) in name order, and the number of them, until f returns
+// false. It leaves pos after the object.
+func (c *checker) eachLiveMember(f func(key []byte, live int) bool) {
+	memBase, arenaBase, orderBase := len(c.members), len(c.arena), len(c.order)
+	depth := c.depth
+	mems := c.scanMembers(nil)
+	end := c.pos
+	order := c.sortMembers(mems)
+	c.depth = depth + 1
+	for _, i := range order {
+		c.pos = mems[i].val
+		if !f(c.keyBytes(mems[i].key), len(order)) {
+			break
+		}
+	}
+	if len(order) == 0 {
+		f(nil, 0)
+	}
+	c.depth = depth
+	c.pos = end
+	c.members, c.arena, c.order = c.members[:memBase], c.arena[:arenaBase], c.order[:orderBase]
+}

@@ -127,14 +127,14 @@ func (c *checker) insert(at int, keyword, rule, key string, hasKey bool) {
 	}
 }
 
-// mark is where the problems of a value start.
-type mark struct{ at, total int }
+// mark is where the problems of a value start, among those recorded.
+type mark struct{ at int }
 
 func (c *checker) mark() mark {
 	if c.reasons != nil {
-		return mark{len(*c.reasons), c.total}
+		return mark{len(*c.reasons)}
 	}
-	return mark{len(c.buf), c.total}
+	return mark{len(c.buf)}
 }
 
 // truncate drops the problems recorded since m (collect mode).

@@ -329,24 +329,6 @@ func (c *checker) typed(n *node, b byte) {
 	}
 }
 
-func (e *enumSet) hasString(s []byte) bool {
-	for _, v := range e.strings {
-		if v == string(s) {
-			return true
-		}
-	}
-	return false
-}
-
-func (e *enumSet) hasNumber(f float64) bool {
-	for _, v := range e.numbers {
-		if v == f {
-			return true
-		}
-	}
-	return false
-}
-
 // checkString applies minLength, maxLength, pattern and format, in kin-openapi's order, to s.
 func (c *checker) checkString(r *stringRules, s []byte) {
 	if r.lengthChecked {
