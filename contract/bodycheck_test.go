@@ -117,8 +117,10 @@ func TestBodyCheck_problems(t *testing.T) {
 		{"a byte order mark", list, "\xef\xbb\xbf{}", []Problem{undecodedProblem(&jsonSyntaxError{msg: `invalid character 'ï' looking for beginning of value`})}, false},
 		{"problems before a syntax error", list, `{"connections":1,"total_count":"x",]`, []Problem{undecodedProblem(&jsonSyntaxError{msg: `invalid character ']' looking for beginning of object key string`})}, false},
 		{"an error body", errs, `{"errCode":"CSS.0001","externalMessage":"Incorrect parameters."}`, nil, false},
-		{"an empty error body", errs, `{}`, []Problem{p("", "minProperties", "there must be at least 1 properties")}, false},
-		{"an error body of another shape", errs, `{"code":1}`, nil, false},
+		// The Error schema requires errCode or error_code (an anyOf of the two shapes).
+		{"an empty error body", errs, `{}`, []Problem{p("", "anyOf", `doesn't match any schema from "anyOf"`)}, false},
+		{"an error body of another shape", errs, `{"code":1}`, []Problem{p("", "anyOf", `doesn't match any schema from "anyOf"`)}, false},
+		{"the gateway's shape", errs, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r1"}`, nil, false},
 		{"a cluster missing most", "zoo/ClusterDetail", `{"id":"x"}`, []Problem{
 			p("id", "pattern", `string doesn't match the regular expression "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"`),
 			// required in the schema's order

@@ -26,6 +26,8 @@ type spec struct {
 	formats []openapi3.SchemaValidationOption
 	// rules holds, for every operation, the checks kin-openapi leaves out.
 	rules map[*openapi3.Operation]*paramRules
+	// bodies are the compiled checks of the JSON response bodies (bodycheck.go).
+	bodies bodyChecks
 }
 
 // loadSpec loads the embedded spec once: decoding, resolving and validating it costs far more
@@ -56,8 +58,10 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		return nil, fmt.Errorf("contract: the embedded spec is not valid: %w", err)
 	}
 
+	// The body checks key on the router's document's media types, and know the same formats.
+	bodies, _ := compileResponseBodies(doc, bodyFormats{strings: contractFormats()})
 	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(),
-		rules: map[*openapi3.Operation]*paramRules{}}
+		rules: map[*openapi3.Operation]*paramRules{}, bodies: bodies}
 	for _, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if !slices.Contains(s.methods, method) {
