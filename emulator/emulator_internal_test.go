@@ -19,8 +19,8 @@ import (
 	"github.com/cssvpcep/cssvpcep/contract"
 )
 
-// The 200 body is joined from bytes encoded ahead; it must be exactly what the generated
-// ShowVpcepConnection200JSONResponse writes for the same page.
+// The 200 body is joined from the entry's list encoding; it must be exactly what the
+// generated ShowVpcepConnection200JSONResponse writes for the same page, built from the state.
 func TestPageResponse_matchesTheGeneratedEncoding(t *testing.T) {
 	builtin, err := BuiltinSeed()
 	if err != nil {
@@ -49,15 +49,16 @@ func TestPageResponse_matchesTheGeneratedEncoding(t *testing.T) {
 	}
 	for _, c := range clusters {
 		for _, pg := range [][2]int{{0, 10}, {0, 1000}, {1, 1}, {5, 7}, {29, 10}, {30, 10}, {1000, 1000}} {
-			p, err := store.page(c.ProjectID, c.ClusterID, pg[0], pg[1])
+			e, err := store.get(c.ProjectID, c.ClusterID)
 			if err != nil {
 				t.Fatal(err)
 			}
+			p := pageOf(e, pg[0], pg[1])
 			got, want := httptest.NewRecorder(), httptest.NewRecorder()
 			if err := pageResponse(p).VisitShowVpcepConnectionResponse(got); err != nil {
 				t.Fatal(err)
 			}
-			if err := api.ShowVpcepConnection200JSONResponse(p.snap.list(p.conns())).VisitShowVpcepConnectionResponse(want); err != nil {
+			if err := api.ShowVpcepConnection200JSONResponse(p.list()).VisitShowVpcepConnectionResponse(want); err != nil {
 				t.Fatal(err)
 			}
 			if got.Body.String() != want.Body.String() || got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
@@ -175,13 +176,9 @@ func mustGet(t *testing.T, hc *http.Client, url string) (int, http.Header, strin
 // response that breaks the spec.
 func putUnchecked(t *testing.T, s *Store, projectID, clusterID string, c Cluster) {
 	t.Helper()
-	snap, err := buildSnapshot(c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.put(projectID, clusterID, snap)
+	s.put(projectID, clusterID, &entry{c: c})
 }
 
 // fakeTB records what NewTestServer does with its TB. Fatalf ends the goroutine, as

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,25 @@ const (
 // connectionsPath is the operation's path for a project and cluster, escaped as given.
 func connectionsPath(project, cluster string) string {
 	return "/v1.0/" + project + "/clusters/" + cluster + "/vpcepservice/connections"
+}
+
+// connectionsTemplate is the spec's path of ShowVpcepConnection and UpdateVpcepConnection.
+const connectionsTemplate = "/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections"
+
+// specMethods returns the methods the spec has an operation for on the path template, sorted
+// as a 405's Allow header lists them, so that a test of a method the spec lacks follows the
+// spec as it grows.
+func specMethods(t testing.TB, template string) []string {
+	t.Helper()
+	doc, err := api.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := doc.Paths.Value(template)
+	if item == nil {
+		t.Fatalf("the spec has no path %s", template)
+	}
+	return slices.Sorted(maps.Keys(item.Operations()))
 }
 
 // defaultPath is the path of the built-in seed's current-example cluster.
@@ -172,7 +193,7 @@ func checkRequestID(t *testing.T, h http.Header) string {
 // cannot judge them.
 func checkErrorSchema(t *testing.T, body []byte) {
 	t.Helper()
-	doc, err := api.GetSpec()
+	doc, err := api.Spec()
 	if err != nil {
 		t.Fatal(err)
 	}

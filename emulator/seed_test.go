@@ -85,7 +85,7 @@ func TestParseSeed_errors(t *testing.T) {
 			[]string{"clusters[0].total_count: 2, but the cluster has 1 connections"}},
 		{"cluster twice", `{"clusters":[{"project_id":"p","cluster_id":"c"},{"project_id":"p","cluster_id":"c"}]}`, []string{`clusters[1]: cluster "c" of project "p" is also clusters[0]`}},
 		{"no project", `{"clusters":[{"cluster_id":"c"}]}`, []string{"clusters[0]: project ID is empty"}},
-		{"slash in cluster ID", `{"clusters":[{"project_id":"p","cluster_id":"a/b"}]}`, []string{`clusters[0]: cluster ID "a/b" has "/"`}},
+		{"slash in cluster ID", `{"clusters":[{"project_id":"p","cluster_id":"a/b"}]}`, []string{`clusters[0]: cluster ID "a/b" contains '/'`}},
 		{"dot segment", `{"clusters":[{"project_id":"..","cluster_id":"c"}]}`, []string{"dot segment"}},
 	}
 	for _, tt := range tests {

@@ -170,12 +170,8 @@ func TestServer_ShowVpcepConnection_outOfRange(t *testing.T) {
 		{Offset: ptr[int32](-1)}, {Offset: ptr[int32](1001)}, {Limit: ptr[int32](0)}, {Limit: ptr[int32](1001)}, {Limit: ptr[int32](-5)},
 	} {
 		resp, err := s.ShowVpcepConnection(context.Background(), api.ShowVpcepConnectionRequestObject{ProjectId: "p", ClusterId: "c", Params: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bad, ok := resp.(api.ShowVpcepConnection400JSONResponse)
-		if !ok || *bad.Body.ErrCode != "CSS.0001" {
-			t.Errorf("%+v: %#v", p, resp)
+		if !errors.Is(err, emulator.ErrIncorrectParameters) || resp != nil {
+			t.Errorf("%+v: %#v, %v", p, resp, err)
 		}
 	}
 	// Through the bare handler, with no contract in front.
@@ -227,7 +223,8 @@ func TestEmulator_pathAndMethodWithoutOperation(t *testing.T) {
 		checkError(t, r, http.StatusBadRequest, "CSS.0001", `path parameter "cluster_id"`, "dot segment")
 	}
 
-	for _, m := range []string{http.MethodPost, http.MethodDelete, http.MethodHead} {
+	allowed := specMethods(t, connectionsTemplate)
+	for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodHead} {
 		r = do(t, f.lax, m, f.URL+defaultPath, nil)
 		if m == http.MethodHead {
 			if r.status != http.StatusMethodNotAllowed || len(r.body) != 0 {
@@ -237,8 +234,8 @@ func TestEmulator_pathAndMethodWithoutOperation(t *testing.T) {
 			continue
 		}
 		checkError(t, r, http.StatusMethodNotAllowed, "CSS.0004", m)
-		if allow := r.header.Get("Allow"); allow != http.MethodGet {
-			t.Errorf("Allow %q", allow)
+		if allow := r.header.Get("Allow"); allow != strings.Join(allowed, ", ") {
+			t.Errorf("Allow %q, want %q", allow, strings.Join(allowed, ", "))
 		}
 	}
 }
@@ -334,7 +331,7 @@ func TestEmulator_everyStatusMatchesTheSpec(t *testing.T) {
 	check(authed, http.MethodGet, defaultPath, 401, "APIGW.0301")
 	check(plain, http.MethodGet, connectionsPath("demo-project", "nope"), 404, "CSS.3027")
 	check(plain, http.MethodGet, "/v1.0/nope", 404, "CSS.0016")
-	check(plain, http.MethodPost, defaultPath, 405, "CSS.0004")
+	check(plain, http.MethodDelete, defaultPath, 405, "CSS.0004")
 	for range 10 { // rate 1: every request fails, 429 or 503 as seed 1 draws them
 		r := get(t, failing.lax, failing.URL, defaultPath, nil)
 		seen[r.status] = true

@@ -36,6 +36,8 @@ const (
 	NoObject = "CSS.0028"
 	// ObjectExists is 409 "The object already exists.".
 	ObjectExists = "CSS.0031"
+	// Quota is 400 "Insufficient VPC endpoint quota.".
+	Quota = "CSS.0063"
 	// NoCluster is 404 "The cluster does not exist!".
 	NoCluster = "CSS.3027"
 	// NotEnabled is 400 "The VPC endpoint service is not enabled.".

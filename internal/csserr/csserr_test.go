@@ -74,7 +74,7 @@ func TestCodes_matchTheErrorCodePage(t *testing.T) {
 	}
 	for code, status := range map[string]string{
 		BadRequest: "400", BadMethod: "415", ServerFault: "500", Busy: "202", AccessDenied: "403", NoRoute: "404",
-		NoObject: "404", ObjectExists: "409", NoCluster: "404", NotEnabled: "400", ServerError: "500",
+		NoObject: "404", ObjectExists: "409", Quota: "400", NoCluster: "404", NotEnabled: "400", ServerError: "500",
 	} {
 		if page[code] != status {
 			t.Errorf("%s: the page gives status %q, the package says %s", code, page[code], status)
