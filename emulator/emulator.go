@@ -64,7 +64,7 @@ func New(opts ...Option) (*Emulator, error) {
 	if cfg.stateFile != "" {
 		store.file = &stateFile{path: cfg.stateFile}
 		if !loaded {
-			if err := store.file.write(seed); err != nil {
+			if err := store.save(); err != nil {
 				return nil, &ConfigError{Option: "WithStateFile", Err: err}
 			}
 		}

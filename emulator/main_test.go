@@ -122,7 +122,18 @@ func get(t *testing.T, hc *http.Client, base, target string, header http.Header)
 
 func do(t *testing.T, hc *http.Client, method, url string, header http.Header) response {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, url, nil)
+	return doRequest(t, hc, method, url, header, nil)
+}
+
+// doBody sends a JSON body.
+func doBody(t *testing.T, hc *http.Client, method, url, body string) response {
+	t.Helper()
+	return doRequest(t, hc, method, url, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+}
+
+func doRequest(t *testing.T, hc *http.Client, method, url string, header http.Header, body io.Reader) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,11 +145,11 @@ func do(t *testing.T, hc *http.Client, method, url string, header http.Header) r
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: body}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
 }
 
 // errorBody decodes an error body in either shape.
@@ -224,12 +235,18 @@ func specExample(t *testing.T, name string) map[string]any {
 func decodeList(t *testing.T, body []byte) api.ConnectionList {
 	t.Helper()
 	var l api.ConnectionList
+	decodeStrict(t, body, &l)
+	return l
+}
+
+// decodeStrict decodes body into v, failing on unknown fields.
+func decodeStrict(t *testing.T, body []byte, v any) {
+	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := dec.Decode(v); err != nil {
 		t.Fatalf("decoding %s: %v", body, err)
 	}
-	return l
 }
 
 // ids lists the IDs of connections.

@@ -98,6 +98,13 @@ func (s *Store) commit(projectID, clusterID string, e *entry) error {
 	return nil
 }
 
+// save writes the whole state to the state file.
+func (s *Store) save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.write(s.snapshot("", "", nil)) // no cluster has empty IDs: nothing is replaced
+}
+
 // snapshot is the Store's state as a Seed, in order, with the cluster replaced by e (left out
 // when e is nil). Its clusters share the entries' memory, which is never modified. Callers
 // hold s.mu.
