@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/client"
@@ -310,21 +311,41 @@ func TestEmulator_everyStatusMatchesTheSpec(t *testing.T) {
 	plain := setup(t)
 	authed := setup(t, emulator.WithToken(testToken))
 	failing := setup(t, emulator.WithFailRate(1, 1))
+	tasks := setup(t, offSeed(), emulator.WithTaskDuration(time.Hour))
 	seen := map[int]bool{}
-	check := func(f *fixture, method, target string, status int, code string) {
+	checkBody := func(f *fixture, method, target, body string, status int, code string) {
 		t.Helper()
-		r := do(t, f.lax, method, f.URL+target, nil)
+		var r response
+		if body == "" {
+			r = do(t, f.lax, method, f.URL+target, nil)
+		} else {
+			r = doBody(t, f.lax, method, f.URL+target, body)
+		}
 		seen[r.status] = true
-		if status == http.StatusOK {
+		if code == "" {
 			if r.status != status {
 				t.Fatalf("%s %s: %d %s", method, target, r.status, r.body)
 			}
-			decodeList(t, r.body)
+			if method == http.MethodGet && strings.HasSuffix(target, "/connections") {
+				decodeList(t, r.body)
+			}
 			checkRequestID(t, r.header)
 			return
 		}
 		checkError(t, r, status, code)
 	}
+	check := func(f *fixture, method, target string, status int, code string) {
+		t.Helper()
+		checkBody(f, method, target, "", status, code)
+	}
+	service := "/v1.0/p/clusters/" + offCluster + "/vpcepservice/"
+	checkBody(tasks, http.MethodPost, service+"open", "{}", 200, "")
+	checkBody(tasks, http.MethodPost, service+"open", "{}", 202, "CSS.0011")
+	checkBody(tasks, http.MethodPost, service+"permissions", `{"vpc_permissions":[]}`, 202, "CSS.0011")
+	check(tasks, http.MethodGet, service+"connections", 400, "CSS.5182")
+	check(tasks, http.MethodGet, "/v1.0/p/clusters/"+offCluster, 200, "")
+	checkBody(plain, http.MethodPost, "/v1.0/"+plain.ProjectID+"/clusters/"+emulator.DefaultClusterID+"/vpcepservice/open", "{}", 409, "CSS.0031")
+	checkBody(plain, http.MethodPost, defaultPath, `{"action":"receive","endpoint_id_list":["`+noEndpoint+`"]}`, 404, "CSS.0028")
 	check(plain, http.MethodGet, defaultPath, 200, "")
 	check(plain, http.MethodGet, defaultPath+"?offset=5&limit=1", 200, "")
 	check(plain, http.MethodGet, defaultPath+"?limit=0", 400, "CSS.0001")
@@ -344,7 +365,7 @@ func TestEmulator_everyStatusMatchesTheSpec(t *testing.T) {
 			t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
 		}
 	}
-	for _, s := range []int{200, 400, 401, 404, 405, 429, 503} {
+	for _, s := range []int{200, 202, 400, 401, 404, 405, 409, 429, 503} {
 		if !seen[s] {
 			t.Errorf("no answer with status %d was seen", s)
 		}
