@@ -472,3 +472,95 @@ func decodeDetail(t *testing.T, body []byte) api.ClusterDetail {
 	decodeStrict(t, body, &d)
 	return d
 }
+
+// Every operation names a cluster: an unknown one is 404 CSS.3027, through the generated
+// client with validation on.
+func TestEmulator_everyOperationOnAnUnknownCluster(t *testing.T) {
+	f := setup(t)
+	gen := f.generated(t)
+	ctx := context.Background()
+	const project, cluster = "demo-project", "no-such-cluster"
+	for name, call := range map[string]func() (*http.Response, []byte, error){
+		"StartVpecp": func() (*http.Response, []byte, error) {
+			r, err := gen.StartVpecpWithResponse(ctx, project, cluster, api.StartVpecpRequest{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+		"StopVpecp": func() (*http.Response, []byte, error) {
+			r, err := gen.StopVpecpWithResponse(ctx, project, cluster)
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+		"ShowVpcepConnection": func() (*http.Response, []byte, error) {
+			r, err := gen.ShowVpcepConnectionWithResponse(ctx, project, cluster, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+		"UpdateVpcepConnection": func() (*http.Response, []byte, error) {
+			r, err := gen.UpdateVpcepConnectionWithResponse(ctx, project, cluster,
+				api.UpdateVpcepConnectionRequest{Action: api.ConnectionActionReject, EndpointIdList: []string{noEndpoint}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+		"UpdateVpcepWhitelist": func() (*http.Response, []byte, error) {
+			r, err := gen.UpdateVpcepWhitelistWithResponse(ctx, project, cluster, api.UpdateVpcepWhitelistRequest{VpcPermissions: []string{}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+		"ShowClusterDetail": func() (*http.Response, []byte, error) {
+			r, err := gen.ShowClusterDetailWithResponse(ctx, project, cluster)
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.HTTPResponse, r.Body, nil
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, body, err := call()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkError(t, response{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusNotFound, "CSS.3027",
+				`The cluster does not exist: project "demo-project" has no cluster "no-such-cluster"`)
+		})
+	}
+}
+
+// Concurrent requests to enable one service: exactly one starts the task, every other is
+// refused as the state it finds says (409 once it is enabled), none is lost or doubled.
+func TestEmulator_concurrentOpens(t *testing.T) {
+	f := setup(t, offSeed())
+	gen := f.generated(t)
+	const n = 8
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			r, err := gen.StartVpecpWithResponse(context.Background(), "p", offCluster, api.StartVpecpRequest{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses <- r.StatusCode()
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusOK] != 1 || count[http.StatusConflict] != n-1 {
+		t.Errorf("statuses %v, want one 200 and %d 409", count, n-1)
+	}
+}
