@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -202,7 +203,8 @@ func checkDetail(clusterID string, d *api.ClusterDetail) error {
 	if err := schema.Value.VisitJSON(v, detailFormats...); err != nil {
 		var se *openapi3.SchemaError
 		if errors.As(err, &se) {
-			return fmt.Errorf("detail.%s: %s", joinPath(se.JSONPointer()), quote.Line(se.Reason, maxErrorText))
+			field := strings.Join(append([]string{"detail"}, se.JSONPointer()...), ".")
+			return fmt.Errorf("%s: %s", field, quote.Line(se.Reason, maxErrorText))
 		}
 		return fmt.Errorf("detail: %s", quote.Line(err.Error(), maxErrorText))
 	}
@@ -218,18 +220,6 @@ var detailFormats = []openapi3.SchemaValidationOption{
 		"ipv4": openapi3.NewIPValidator(true),
 		"ipv6": openapi3.NewIPValidator(false),
 	}),
-}
-
-// joinPath writes a JSON pointer's segments as a field path: instances.0.status.
-func joinPath(segments []string) string {
-	out := ""
-	for i, s := range segments {
-		if i > 0 {
-			out += "."
-		}
-		out += s
-	}
-	return out
 }
 
 // checkTime checks a time stamp as it will be encoded: the text received, or the time in the
