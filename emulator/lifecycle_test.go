@@ -480,57 +480,57 @@ func TestEmulator_everyOperationOnAnUnknownCluster(t *testing.T) {
 	gen := f.generated(t)
 	ctx := context.Background()
 	const project, cluster = "demo-project", "no-such-cluster"
-	for name, call := range map[string]func() (*http.Response, []byte, error){
-		"StartVpecp": func() (*http.Response, []byte, error) {
+	for name, call := range map[string]func() (response, error){
+		"StartVpecp": func() (response, error) {
 			r, err := gen.StartVpecpWithResponse(ctx, project, cluster, api.StartVpecpRequest{})
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
-		"StopVpecp": func() (*http.Response, []byte, error) {
+		"StopVpecp": func() (response, error) {
 			r, err := gen.StopVpecpWithResponse(ctx, project, cluster)
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
-		"ShowVpcepConnection": func() (*http.Response, []byte, error) {
+		"ShowVpcepConnection": func() (response, error) {
 			r, err := gen.ShowVpcepConnectionWithResponse(ctx, project, cluster, nil)
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
-		"UpdateVpcepConnection": func() (*http.Response, []byte, error) {
+		"UpdateVpcepConnection": func() (response, error) {
 			r, err := gen.UpdateVpcepConnectionWithResponse(ctx, project, cluster,
 				api.UpdateVpcepConnectionRequest{Action: api.ConnectionActionReject, EndpointIdList: []string{noEndpoint}})
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
-		"UpdateVpcepWhitelist": func() (*http.Response, []byte, error) {
+		"UpdateVpcepWhitelist": func() (response, error) {
 			r, err := gen.UpdateVpcepWhitelistWithResponse(ctx, project, cluster, api.UpdateVpcepWhitelistRequest{VpcPermissions: []string{}})
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
-		"ShowClusterDetail": func() (*http.Response, []byte, error) {
+		"ShowClusterDetail": func() (response, error) {
 			r, err := gen.ShowClusterDetailWithResponse(ctx, project, cluster)
 			if err != nil {
-				return nil, nil, err
+				return response{}, err
 			}
-			return r.HTTPResponse, r.Body, nil
+			return response{status: r.StatusCode(), header: r.HTTPResponse.Header, body: r.Body}, nil
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			resp, body, err := call()
+			r, err := call()
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkError(t, response{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusNotFound, "CSS.3027",
+			checkError(t, r, http.StatusNotFound, "CSS.3027",
 				`The cluster does not exist: project "demo-project" has no cluster "no-such-cluster"`)
 		})
 	}
