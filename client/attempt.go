@@ -107,16 +107,23 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		return zero, resp, fmt.Errorf("client: %s: reading the response body: %w", x.op.ID, a.mask.err(err))
 	}
 	r := &reply{status: resp.StatusCode, header: resp.Header, body: body}
+	// A 200 carrying a CSS error code is the service's error, as a 4xx is, whether or not it
+	// also breaks the spec (the validation problem then travels with it, as for a 4xx).
+	ve := sink.responseProblem()
+	if ve != nil && c.cfg.validation == ValidationFail {
+		// Refused either way: the error fields alone are looked for, not the whole result.
+		if apiErr := a.errorIn2xx(x.op, r, decodeErrFields(body)); apiErr != nil {
+			apiErr.validation = a.mask.validation(ve)
+			return zero, resp, apiErr
+		}
+		return zero, resp, a.responseError(x.op, r, a.mask.validation(ve))
+	}
 	v, err := x.decode(a, r)
 	var apiErr *APIError
-	switch ve := sink.responseProblem(); {
+	switch {
 	case errors.As(err, &apiErr):
-		// A 200 carrying a CSS error code is the service's error, as a 4xx is, whether or not
-		// it also breaks the spec (validation then travels with it, as for a 4xx).
 		apiErr.validation = a.mask.validation(ve)
 		return zero, resp, apiErr
-	case ve != nil && c.cfg.validation == ValidationFail:
-		return zero, resp, a.responseError(x.op, r, a.mask.validation(ve))
 	case err != nil:
 		return zero, resp, a.responseError(x.op, r, a.mask.err(err))
 	}
