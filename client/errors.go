@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
@@ -119,11 +120,11 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 const (
 	// CodeBusy is CSS.0011: another operation is being performed on the cluster. The
 	// error-code page gives it the status 202.
-	CodeBusy = "CSS.0011"
+	CodeBusy = csserr.Busy
 	// CodeNotEnabled is CSS.5182: the VPC endpoint service is not enabled.
-	CodeNotEnabled = "CSS.5182"
+	CodeNotEnabled = csserr.NotEnabled
 	// CodeAlreadyExists is CSS.0031: the object already exists (409).
-	CodeAlreadyExists = "CSS.0031"
+	CodeAlreadyExists = csserr.ObjectExists
 )
 
 // IsNotEnabled reports whether err holds an *APIError with code CSS.5182: the cluster's VPC
