@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/client"
+	"github.com/cssvpcep/cssvpcep/emulator"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
@@ -258,4 +259,116 @@ func ExampleAPIError() {
 	// no such cluster: CSS.3027 The cluster does not exist! - request req-404
 	// client: ShowVpcepConnection: 404 Not Found: CSS.3027: The cluster does not exist! (request id req-404)
 	// client: ListConnections: clusterID "a/b" contains '/', which is not allowed in an ID
+}
+
+// The family's methods against the emulator (package emulator), which any test can start: the
+// VPC endpoint service of the current page's cluster is enabled with its two connections.
+func ExampleClient_EnableVPCEndpointService() {
+	e, err := emulator.New(emulator.WithTaskDuration(0)) // tasks end at once here
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := httptest.NewServer(e.Handler()) // or emulator.NewTestServer(t) in a test
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID(emulator.DefaultProjectID),
+		client.WithToken("any"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	cluster := emulator.DefaultClusterID
+
+	// Asking for the state there is: "already enabled" is success.
+	err = c.EnableVPCEndpointService(ctx, cluster, &client.EnableOptions{DNSName: true})
+	fmt.Println("already enabled:", client.IsAlreadyEnabled(err))
+
+	// Disabling starts a task; wait for it before anything else.
+	if err := c.DisableVPCEndpointService(ctx, cluster); err != nil {
+		log.Fatal(err)
+	}
+	cl, err := c.WaitVPCEndpointService(ctx, cluster, &client.WaitOptions{InitialDelay: -1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("idle:", cl.Idle(), "status:", cl.Status)
+	_, err = c.ListConnections(ctx, cluster, nil)
+	fmt.Println("listing now:", client.IsNotEnabled(err))
+	// Output:
+	// already enabled: true
+	// idle: true status: 200 (available)
+	// listing now: true
+}
+
+func ExampleClient_AddToWhitelist() {
+	e, err := emulator.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := httptest.NewServer(e.Handler())
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID(emulator.DefaultProjectID),
+		client.WithToken("any"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A read-modify-write: nothing guards against someone else's change in between.
+	change, err := c.AddToWhitelist(context.Background(), emulator.DefaultClusterID, "dffef70c1db243cbb373e45791165281")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("added:", change.Changed)
+	fmt.Println("whitelist:", change.After)
+	// Output:
+	// added: [dffef70c1db243cbb373e45791165281]
+	// whitelist: [db9b76a0d9ae431f8e85e89da2ca867c dffef70c1db243cbb373e45791165281]
+}
+
+func ExampleClient_AcceptConnections() {
+	e, err := emulator.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := httptest.NewServer(e.Handler())
+	defer server.Close()
+	c, err := client.New(client.WithEndpoint(server.URL), client.WithProjectID(emulator.DefaultProjectID),
+		client.WithToken("any"), client.WithHTTPClient(server.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	id := "54b7f739-31a1-40d0-862b-ac85b83ab2da" // a connection of the page's example
+	if err := c.RejectConnections(ctx, emulator.DefaultClusterID, []string{id}); err != nil {
+		log.Fatal(err)
+	}
+	page, err := c.ListConnections(ctx, emulator.DefaultClusterID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(page.Connections[0].ID, page.Connections[0].Status)
+	// IDs are checked before any request.
+	err = c.AcceptConnections(ctx, emulator.DefaultClusterID, []string{"connectionsID"})
+	var argErr *client.ArgumentError
+	fmt.Println("refused before sending:", errors.As(err, &argErr))
+	// Output:
+	// 54b7f739-31a1-40d0-862b-ac85b83ab2da rejected
+	// refused before sending: true
+}
+
+func ExampleWithDryRun() {
+	c, err := client.New(client.WithRegion("eu-de"), client.WithProjectID("my-project"), client.WithToken("my-token"),
+		client.WithDryRun(func(p client.PlannedRequest) {
+			fmt.Println(p.Method, p.URL)
+			fmt.Println(string(p.Body))
+			fmt.Println("token in the plan:", p.Header.Get("X-Auth-Token") != "")
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = c.EnableVPCEndpointService(context.Background(), "my-cluster", &client.EnableOptions{DNSName: true})
+	fmt.Println("sent:", !errors.Is(err, client.ErrDryRun))
+	// Output:
+	// POST https://css.eu-de.otc.t-systems.com/v1.0/my-project/clusters/my-cluster/vpcepservice/open
+	// {"endpoint_with_dns_name":true}
+	// token in the plan: false
+	// sent: false
 }
