@@ -366,7 +366,7 @@ func TestExit_argumentError(t *testing.T) {
 	if code := c.exit("connections", err); code != exitUsage {
 		t.Errorf("exit status %d, want %d", code, exitUsage)
 	}
-	if want := "cssvpcep connections: listing: client: ListConnections: clusterID is empty\nRun 'cssvpcep connections --help' for usage.\n"; stderr.String() != want {
+	if want := "cssvpcep connections: --cluster-id: is empty\nRun 'cssvpcep connections --help' for usage.\n"; stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
 	}
 }

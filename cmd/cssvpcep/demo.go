@@ -14,43 +14,40 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cssvpcep/cssvpcep/client"
 	"github.com/cssvpcep/cssvpcep/emulator"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
-const demoUsage = `Usage:
-  cssvpcep demo [flags]
-
-Starts the emulator in this process on a free loopback port, with AK/SK authentication by a
+const demoLong = `Starts the emulator in this process on a free loopback port, with AK/SK authentication by a
 key pair made up for the run, lists the connections of its example clusters through the
 client over real HTTP, signing every request, and stops it. It shows the current API
 reference's example, the 2023 reference's example in that page's form (a string for a
 boolean, time stamps without a zone) as the client decodes it, and the error a wrong secret
-key gets. It needs no network, no credentials and no environment variables.
-
-Flags:
-  --debug      log every HTTP attempt of the client to stderr
-  -h, --help   show this help
-
-Exit status: 0 done; 1 something failed; 2 usage error.
-`
+key gets. It needs no network, no credentials and no environment variables.`
 
 // demoBodyLimit bounds the response body the demo keeps to show what was sent.
 const demoBodyLimit = 1 << 20
 
+func (c *cli) demoCommand() *cobra.Command {
+	var debug bool
+	cmd := &cobra.Command{
+		Use:         "demo",
+		Short:       "start the emulator in-process and list its connections through the client",
+		Long:        demoLong,
+		Args:        noArgs,
+		Annotations: map[string]string{"more": "\nExit status: 0 done; 1 something failed; 2 usage error.\n"},
+	}
+	cmd.Flags().BoolVar(&debug, "debug", false, "log every HTTP attempt of the client to stderr")
+	cmd.RunE = c.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return c.demo(ctx, debug) })
+	return cmd
+}
+
 // demo is the demo command: two emulators on loopback ports and the client listing their
 // example clusters, with what went over the wire.
-func (c *cli) demo(ctx context.Context, args []string) error {
-	var debug bool
-	fs := newFlagSet("demo")
-	fs.BoolVar(&debug, "debug", false, "")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		if help {
-			fmt.Fprint(c.stdout, demoUsage)
-		}
-		return err
-	}
+func (c *cli) demo(ctx context.Context, debug bool) error {
 	// A key pair for this run only: the emulator accepts it, the client signs with it.
 	ak, sk := "DEMO"+rand.Text()[:16], rand.Text()
 
