@@ -38,8 +38,8 @@ terminal it refuses (exit status 2) unless --yes is given. Nothing is sent then.
 		ask := !yes && !f.dryRun
 		problems := f.check(true)
 		if ask && !c.stdinTerminal {
-			problems = append(problems, "disabling drops every VPC endpoint connection of the cluster: "+
-				"give --yes to do it when standard input is not a terminal (nothing was sent)")
+			problems = append(problems, "standard input is not a terminal, so disable cannot ask: give --yes to "+
+				"disable the service, dropping every VPC endpoint connection of the cluster (nothing was sent)")
 		}
 		confirm := func() error {
 			if ask && !c.confirm(fmt.Sprintf("Disable the VPC endpoint service of cluster %s, dropping every VPC endpoint connection to it?", quote.Value(f.clusterID.value))) {

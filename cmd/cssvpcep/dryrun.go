@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/cssvpcep/cssvpcep/client"
@@ -84,7 +85,7 @@ func (r *dryRunReport) write(w io.Writer, asJSON bool) error {
 		}
 	}
 	if r.note != "" {
-		fmt.Fprintf(&b, "\n%s\n", r.note)
+		fmt.Fprintf(&b, "\n%s\n", strings.Join(wrap(r.note, 92), "\n"))
 	}
 	_, err := w.Write(b.Bytes())
 	return err

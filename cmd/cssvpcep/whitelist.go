@@ -244,7 +244,13 @@ read, so it cannot show the write's body.`,
 		case err != nil:
 			return err
 		case f.json():
-			out := map[string]any{"cluster_id": id, "before": nonNil(ch.Before), "after": nonNil(ch.After), done: nonNil(ch.Changed)}
+			out := jsonWhitelistChange{ClusterID: id, Before: nonNil(ch.Before), After: nonNil(ch.After)}
+			changed := nonNil(ch.Changed)
+			if add {
+				out.Added = &changed
+			} else {
+				out.Removed = &changed
+			}
 			return printJSON(c.stdout, out)
 		case len(ch.Changed) == 0 && add:
 			_, err = fmt.Fprintf(c.stdout, "whitelist: every account given is on it already: nothing was written (%s on the whitelist of cluster %s)\n",
@@ -259,6 +265,16 @@ read, so it cannot show the write's body.`,
 		return err
 	})
 	return cmd
+}
+
+// jsonWhitelistChange is the JSON output of whitelist add and remove: one of Added and
+// Removed is set.
+type jsonWhitelistChange struct {
+	ClusterID string    `json:"cluster_id"`
+	Before    []string  `json:"before"`
+	After     []string  `json:"after"`
+	Added     *[]string `json:"added,omitempty"`
+	Removed   *[]string `json:"removed,omitempty"`
 }
 
 // nonNil is list, or an empty list for nil, so that JSON has [] rather than null.
