@@ -27,9 +27,9 @@ const (
 // clientFlags are the flags of every command that calls the API, declared here once, and
 // clientFlags.client is the one place that builds the client from them and the environment.
 type clientFlags struct {
-	clusterID, projectID, region, endpoint, output stringFlag
-	timeout                                        durationFlag
-	debug                                          bool
+	clusterID, projectID, projectName, region, endpoint, authURL, cloud, output stringFlag
+	timeout                                                                     durationFlag
+	debug                                                                       bool
 }
 
 // addCluster declares --cluster-id, which every command but auth takes.
@@ -43,11 +43,16 @@ func (f *clientFlags) add(fs *pflag.FlagSet, timeout time.Duration) {
 	f.output.value = "table"
 	f.timeout.value = timeout
 	fs.Var(&f.projectID, "project-id", "the project with this `ID` (default: $OS_PROJECT_ID)")
+	fs.Var(&f.projectName, "project-name", "the project with this `NAME`, such as eu-de or eu-de_sub, whose ID "+
+		"the client asks IAM for (default: $OS_PROJECT_NAME); give --project-id or --project-name, not both")
 	fs.Var(&f.region, "region", "the Open Telekom Cloud region `REGION`, such as eu-de, for the endpoint "+
 		"https://css.REGION.otc.t-systems.com (default: $OS_REGION_NAME)")
 	fs.Var(&f.endpoint, "endpoint", "the endpoint at `URL`, such as https://css.cn-north-4.myhuaweicloud.com or an "+
 		"emulator's http://127.0.0.1:8080 (default: $CSS_ENDPOINT, which wins over $OS_REGION_NAME); "+
 		"give --region or --endpoint, not both")
+	fs.Var(&f.authURL, "auth-url", "IAM's endpoint at `URL`, such as https://iam.eu-de.otc.t-systems.com/v3, "+
+		"where a password or a project name is sent (default: $OS_AUTH_URL, else the region's)")
+	fs.Var(&f.cloud, "cloud", "sign in as the cloud `NAME` of clouds.yaml says (default: $OS_CLOUD)")
 	fs.VarP(&f.output, "output", "o", "print in `FORMAT`: table (the default) or json")
 	fs.Var(&f.timeout, "timeout", fmt.Sprintf("give up when the whole command, every request, retry and wait "+
 		"included, takes longer than `D`, such as 30s or 2m (default %v); exit status 1", shortDuration(timeout)))
@@ -86,6 +91,12 @@ func (f *clientFlags) check(needCluster bool) []string {
 	if f.endpoint.set && f.region.set {
 		problems = append(problems, "--region and --endpoint both give the endpoint: give one")
 	}
+	if f.projectID.set && f.projectName.set {
+		problems = append(problems, "--project-id and --project-name both name the project: give one")
+	}
+	if f.cloud.set && strings.TrimSpace(f.cloud.value) == "" {
+		problems = append(problems, "--cloud: the cloud name is empty")
+	}
 	if f.timeout.value <= 0 {
 		problems = append(problems, fmt.Sprintf("--timeout: %v is not positive", f.timeout.value))
 	}
@@ -118,12 +129,28 @@ func (c *cli) client(ctx context.Context, f *clientFlags, problems []string, ext
 	if f.projectID.set {
 		opts = append(opts, client.WithProjectID(f.projectID.value))
 	}
+	if f.projectName.set {
+		opts = append(opts, client.WithProjectName(f.projectName.value))
+	}
+	if f.authURL.set {
+		opts = append(opts, client.WithIAMEndpoint(f.authURL.value))
+	}
+	lookup := c.lookupEnv
+	if f.cloud.set && strings.TrimSpace(f.cloud.value) != "" { // check reports a blank one
+		// The client has no option for the cloud: --cloud stands in for its variable.
+		lookup = func(name string) (string, bool) {
+			if name == client.EnvCloud {
+				return f.cloud.value, true
+			}
+			return c.lookupEnv(name)
+		}
+	}
 	if f.debug {
 		opts = append(opts, client.WithLogger(debugLogger(c.stderr)))
 	}
-	cl, err := client.NewFromEnvFunc(c.lookupEnv, append(opts, extra...)...)
+	cl, err := client.NewFromEnvFunc(lookup, append(opts, extra...)...)
 	if err != nil {
-		problems = append(problems, configProblems(err)...)
+		problems = append(problems, configProblems(err, f.cloud.set)...)
 	}
 	if len(problems) > 0 {
 		transport.CloseIdleConnections()
@@ -144,14 +171,21 @@ func withDeadline(ctx context.Context, d time.Duration) (context.Context, contex
 
 // optionFlags are the flags that give a client option, by the option's name.
 var optionFlags = map[string]string{
-	"WithEndpoint":  "--endpoint",
-	"WithRegion":    "--region",
-	"WithProjectID": "--project-id",
+	"WithEndpoint":    "--endpoint",
+	"WithRegion":      "--region",
+	"WithProjectID":   "--project-id",
+	"WithProjectName": "--project-name",
+	"WithIAMEndpoint": "--auth-url",
 }
+
+// noIAMEndpoint starts the text of the one *client.ConfigError about something missing that
+// wraps no sentinel error: a password or a project name with nowhere to send it.
+const noIAMEndpoint = "no IAM endpoint"
 
 // configProblems turns the error of client.NewFromEnvFunc, one *client.ConfigError per problem,
 // into the problems of a usage error, in the terms of the command: its flags and variables.
-func configProblems(err error) []string {
+// cloudFlag says that --cloud gave the cloud, so that a problem of OS_CLOUD's is --cloud's.
+func configProblems(err error, cloudFlag bool) []string {
 	errs := []error{err}
 	var joined interface{ Unwrap() []error }
 	if errors.As(err, &joined) {
@@ -169,9 +203,15 @@ func configProblems(err error) []string {
 		case errors.Is(ce, client.ErrNoEndpoint):
 			problems = append(problems, fmt.Sprintf("no endpoint: give --endpoint or --region, or set %s or %s", client.EnvEndpoint, client.EnvRegion))
 		case errors.Is(ce, client.ErrNoProjectID):
-			problems = append(problems, "no project ID: give --project-id or set "+client.EnvProjectID)
+			problems = append(problems, fmt.Sprintf("no project: give --project-id or --project-name, or set %s or %s (or name a cloud with --cloud or %s)",
+				client.EnvProjectID, client.EnvProjectName, client.EnvCloud))
 		case errors.Is(ce, client.ErrNoCredentials):
-			problems = append(problems, fmt.Sprintf("no credentials: set %s, or %s and %s", client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey))
+			problems = append(problems, "no credentials: set "+credentialVariables)
+		case ce.Option == "" && ce.Variable == "" && strings.HasPrefix(ce.Err.Error(), noIAMEndpoint):
+			problems = append(problems, fmt.Sprintf("no IAM endpoint: a password or a project name is sent to IAM: give --auth-url or --region, or set %s or %s",
+				client.EnvAuthURL, client.EnvRegion))
+		case ce.Variable == client.EnvCloud && cloudFlag:
+			problems = append(problems, "--cloud: "+ce.Err.Error())
 		case ce.Variable != "":
 			problems = append(problems, ce.Variable+": "+ce.Err.Error())
 		case isFlag:
@@ -184,6 +224,10 @@ func configProblems(err error) []string {
 	}
 	return problems
 }
+
+// credentialVariables names the three kinds of credentials the environment may give.
+var credentialVariables = fmt.Sprintf("%s; or %s and %s; or %s, %s and %s; or name a cloud of clouds.yaml with --cloud or %s",
+	client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey, client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
 
 // argumentNames are the command-line names of the arguments the client's methods check.
 var argumentNames = map[string]string{

@@ -12,11 +12,22 @@ import (
 // credentialsHelp is the part of every client command's help that says where the credentials
 // come from.
 const credentialsHelp = `Credentials come from the environment only. They are not accepted as flags, which would
-leave them in shell history and in process listings (ps):
+leave them in shell history and in process listings (ps). One kind:
   OS_AUTH_TOKEN                     an IAM token, sent as X-Auth-Token; or
   OS_ACCESS_KEY and OS_SECRET_KEY   an access key and its secret key, with which every
-                                    request is signed (SDK-HMAC-SHA256)
-Set one kind, not both. A variable set to the empty string counts as unset.
+                                    request is signed (SDK-HMAC-SHA256); or
+  OS_USERNAME, OS_PASSWORD and      an IAM user's name, password and domain (the account's
+  OS_USER_DOMAIN_NAME               name; or OS_DOMAIN_NAME), with which the client gets a
+                                    token from IAM (--auth-url), and a new one before it
+                                    expires; or
+  --cloud NAME or OS_CLOUD          a cloud of clouds.yaml (OS_CLIENT_CONFIG_FILE, else
+                                    ./clouds.yaml, ~/.config/openstack, /etc/openstack) and
+                                    its secure.yaml: its auth (token, or user name, password
+                                    and domain; OS_USERNAME, OS_PASSWORD and
+                                    OS_USER_DOMAIN_NAME override them), auth_url, project and
+                                    region_name.
+A variable set to the empty string counts as unset. 'cssvpcep auth' shows which credentials
+and endpoints a command uses, never a secret.
 `
 
 // exitStatusHelp is the exit status section of a client command that succeeds by doing what.

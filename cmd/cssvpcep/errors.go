@@ -90,6 +90,10 @@ func (c *cli) exit(name string, err error) int {
 		return exitUsage
 	}
 	fmt.Fprintf(c.stderr, "%s: %s\n", prefix, trimPackage(err.Error()))
+	if client.IsIAMUnauthorized(err) {
+		fmt.Fprintf(c.stderr, "  hint:        IAM refused the sign-in: check %s, %s and %s (or the cloud's, of --cloud or %s); 'cssvpcep auth' shows what is used\n",
+			client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
+	}
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
 		status := strconv.Itoa(apiErr.StatusCode)
@@ -112,7 +116,8 @@ func (c *cli) exit(name string, err error) int {
 func hintFor(e *client.APIError) string {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return "the credentials are missing, wrong or expired: check " + client.EnvAuthToken + ", or " + client.EnvAccessKey + " and " + client.EnvSecretKey
+		return fmt.Sprintf("the credentials are missing, wrong or expired: check %s; or %s and %s; or %s, %s and %s (or the cloud of --cloud or %s); 'cssvpcep auth' shows which are used",
+			client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey, client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
 	case e.StatusCode == http.StatusForbidden:
 		return "the credentials do not allow this call in this project"
 	case e.StatusCode == http.StatusNotFound && e.Code == "CSS.3027":

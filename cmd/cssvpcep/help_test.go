@@ -140,7 +140,7 @@ func TestRun_inProcess(t *testing.T) {
 	r := runInProcess(t, map[string]string{client.EnvAuthToken: testToken}, "connections", "--cluster-id", "a#b")
 	want := "cssvpcep connections: --cluster-id: \"a#b\" contains '#', which is not allowed in an ID\n" +
 		"cssvpcep connections: no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME\n" +
-		"cssvpcep connections: no project ID: give --project-id or set OS_PROJECT_ID\n" +
+		"cssvpcep connections: no project: give --project-id or --project-name, or set OS_PROJECT_ID or OS_PROJECT_NAME (or name a cloud with --cloud or OS_CLOUD)\n" +
 		"Run 'cssvpcep connections --help' for usage.\n"
 	if r.code != exitUsage || r.stderr != want {
 		t.Errorf("got:\n%v\nwant stderr:\n%s", r, want)

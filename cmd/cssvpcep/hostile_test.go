@@ -224,6 +224,13 @@ func TestVerbs_hostileFlagsAndArguments(t *testing.T) {
 		"whitelist": {
 			usage("no subcommand", nil, "a subcommand is needed: show, set, add or remove"),
 		},
+		"auth": {
+			usage("a password as a flag", []string{"--password", testSK}, "unknown flag --password"),
+			usage("a cluster", []string{"--cluster-id", "c"}, "unknown flag --cluster-id"),
+			usage("an empty cloud", []string{"--cloud", " "}, "--cloud: the cloud name is empty"),
+			{name: "a user without a password", env: with(env, client.EnvAuthToken, "", client.EnvUsername, "alice", client.EnvUserDomainName, "d"),
+				code: exitUsage, want: []string{"OS_USERNAME is set but OS_PASSWORD is not"}},
+		},
 		"wait": {
 			usage("timeout zero", []string{"--cluster-id", "c", "--timeout", "0"}, "--timeout: 0s is not positive"),
 		},

@@ -62,6 +62,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.rejectCommand(),
 		c.whitelistCommand(),
 		c.waitCommand(),
+		c.authCommand(),
 		c.serveCommand(),
 		c.demoCommand(),
 	)
