@@ -101,7 +101,7 @@ bench: ## benchmarks, with allocations (see BENCHMARKS.md)
 	@count=$(or $(BENCH_COUNT),6); for i in $$(seq $$count); do \
 	  echo "bench: round $$i of $$count"; \
 	  (cd client && $(BIN)/bench/client.test -test.run '^$$' -test.bench '^Benchmark(DocExample|LargePage|Validation|PageSize|AllConnections)$$' -test.benchtime 0.5s -test.benchmem -test.count 1) >>$(BIN)/bench/client.txt || exit 1; \
-	  (cd client && $(BIN)/bench/client.test -test.run '^$$' -test.bench '^BenchmarkPaired$$' -test.benchmem -test.count 1) >>$(BIN)/bench/client.txt || exit 1; \
+	  (cd client && $(BIN)/bench/client.test -test.run '^$$' -test.bench '^BenchmarkPaired(Operations)?$$' -test.benchmem -test.count 1) >>$(BIN)/bench/client.txt || exit 1; \
 	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkEmulator$$' -test.benchtime 0.5s -test.benchmem -test.count 1) >>$(BIN)/bench/emulator.txt || exit 1; \
 	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkEmulatorLoad$$/^case=(default|page1000|token|aksk)$$' -test.benchmem -test.count 1) >>$(BIN)/bench/load.txt || exit 1; \
 	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkClientFaults$$' -test.benchtime 2000x -test.benchmem -test.count 1) >>$(BIN)/bench/faults.txt || exit 1; \
@@ -113,6 +113,7 @@ bench: ## benchmarks, with allocations (see BENCHMARKS.md)
 	  $$bs -filter .name:PageSize client.txt && \
 	  $$bs -filter .name:AllConnections -col /impl client.txt && \
 	  $$bs -filter .name:Paired client.txt && \
+	  $$bs -filter .name:PairedOperations client.txt && \
 	  $$bs -col /server emulator.txt && \
 	  $$bs load.txt && \
 	  $$bs faults.txt

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // The names of the spec's examples (components/examples), each taken from its page verbatim
@@ -65,7 +67,7 @@ const (
 // ExampleSeed or ExampleClusterDetail) as JSON, so that tests and the emulator use the doc
 // examples from the spec instead of copies of them.
 func Example(name string) ([]byte, error) {
-	doc, err := examplesSpec()
+	doc, err := Spec()
 	if err != nil {
 		return nil, fmt.Errorf("api: loading the embedded spec: %w", err)
 	}
@@ -80,5 +82,10 @@ func Example(name string) ([]byte, error) {
 	return data, nil
 }
 
-// examplesSpec decodes the embedded spec once for Example, which only reads it.
-var examplesSpec = sync.OnceValues(GetSpec)
+// Spec returns the embedded spec, decoded and resolved once (GetSpec costs milliseconds and
+// allocates the whole document): the one loader of the module, for Example, package contract,
+// the emulator and tests. The document is shared: read it, never change it; a caller that needs
+// a changed document (contract drops Servers) changes a shallow copy at its top level.
+func Spec() (*openapi3.T, error) { return spec() }
+
+var spec = sync.OnceValues(GetSpec)

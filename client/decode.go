@@ -97,32 +97,30 @@ func (a *rawArray) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// structural marks the bytes countElements stops at outside strings.
+var structural = [256]bool{'"': true, '[': true, ']': true, '{': true, '}': true, ',': true}
+
 // countElements counts the elements of a JSON array that the decoder has checked is
-// well-formed, counting the commas at its top level outside strings.
+// well-formed: the commas at its top level outside strings, plus one. It skips a string's
+// contents with bytes.IndexByte, so it runs at memory speed on a page of connections, whose
+// bytes are mostly inside strings.
 func countElements(v []byte) (int, error) {
 	if len(v) < 2 || v[0] != '[' {
 		return 0, fmt.Errorf("connections is not an array (it starts with %s)", quote.Bytes(v[:min(len(v), 1)]))
 	}
-	depth, n, inString, escaped, empty := 0, 0, false, false, true
-	for _, c := range v[1 : len(v)-1] {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+	body := v[1 : len(v)-1]
+	if len(bytes.TrimSpace(body)) == 0 {
+		return 0, nil
+	}
+	depth, n := 0, 1
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !structural[c] {
 			continue
 		}
-		empty = false
 		switch c {
 		case '"':
-			inString = true
+			i = stringEnd(body, i+1)
 		case '[', '{':
 			depth++
 		case ']', '}':
@@ -133,10 +131,28 @@ func countElements(v []byte) (int, error) {
 			}
 		}
 	}
-	if empty {
-		return 0, nil
+	return n, nil
+}
+
+// stringEnd returns the index of the quote that closes the string whose contents start at
+// from in b (len(b) when it is not closed): the first quote not escaped by an odd number of
+// backslashes.
+func stringEnd(b []byte, from int) int {
+	for i := from; ; {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return len(b)
+		}
+		q := i + j
+		backslashes := 0
+		for k := q - 1; k >= from && b[k] == '\\'; k-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q
+		}
+		i = q + 1
 	}
-	return n + 1, nil
 }
 
 // decodeError rewrites a decoder's error in bounded words: the decoder quotes the value it

@@ -1,10 +1,12 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -138,6 +140,11 @@ func TestCountElements(t *testing.T) {
 		{`["a,b", "[", "]", "\",\"", "{"]`, 5},
 		{`[1,2,3]`, 3},
 		{`[null]`, 1},
+		{`["x\\", "y"]`, 2},         // an escaped backslash, then the closing quote
+		{`["x\\\"", "y"]`, 2},       // a backslash, an escaped quote, the closing quote
+		{`["\\\\", ",", "\\,"]`, 3}, // two backslashes
+		{`[{"a":"]"},{"b":"}"}]`, 2},
+		{`["unclosed`, 1},
 	}
 	for _, tt := range tests {
 		got, err := countElements([]byte(tt.in))
@@ -167,6 +174,31 @@ func TestDecodeList_boundedErrors(t *testing.T) {
 		_, _, err := decodeList([]byte(body), MaxPageSize)
 		if err == nil || len(err.Error()) > maxErrorText+10 {
 			t.Errorf("%.40s…: error of %d bytes: %.200v", body, len(fmt.Sprint(err)), err)
+		}
+	}
+}
+
+// TestCountElements_matchesDecoding: the count is the number of elements encoding/json decodes,
+// for arrays of strings with every tricky character around quotes and backslashes.
+func TestCountElements_matchesDecoding(t *testing.T) {
+	pieces := []string{`a`, `\\`, `\"`, `,`, `[`, `]`, `{`, `}`, `\u0022`, ` `, `\n`}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var elems []string
+		for range rng.IntN(6) {
+			var b strings.Builder
+			for range rng.IntN(8) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			elems = append(elems, `"`+b.String()+`"`)
+		}
+		arr := "[" + strings.Join(elems, ",") + "]"
+		var decoded []json.RawMessage
+		if err := json.Unmarshal([]byte(arr), &decoded); err != nil {
+			t.Fatalf("%s: %v", arr, err)
+		}
+		if n, err := countElements([]byte(arr)); err != nil || n != len(decoded) {
+			t.Fatalf("countElements(%s) = %d, %v; encoding/json decodes %d", arr, n, err, len(decoded))
 		}
 	}
 }

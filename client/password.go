@@ -23,8 +23,9 @@ const (
 	// RenewMargin is how long before its expires_at a token got with a password is renewed,
 	// so that no request goes out with a token about to expire.
 	RenewMargin = 5 * time.Minute
-	// tokenRequestTimeout bounds one token request, which calls that wait for it share.
-	tokenRequestTimeout = 30 * time.Second
+	// iamRequestTimeout bounds one request to IAM (a token, a project lookup), which the
+	// calls that wait for it share.
+	iamRequestTimeout = 30 * time.Second
 )
 
 // issued is a token IAM issued for the password, with what its scope says.
@@ -79,11 +80,7 @@ func (s *tokenSource) renew(ctx context.Context, stale *issued) (*issued, error)
 		return cur, nil
 	}
 	s.mu.Unlock()
-	ch := s.group.DoChan("token", func() (any, error) {
-		// The request is shared: it must not end because the caller that started it went
-		// away, only by its own bound.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenRequestTimeout)
-		defer cancel()
+	return shared(ctx, &s.group, "a token from IAM", func(rctx context.Context) (*issued, error) {
 		t, err := s.fetch(rctx)
 		if err != nil {
 			return nil, err
@@ -93,14 +90,26 @@ func (s *tokenSource) renew(ctx context.Context, stale *issued) (*issued, error)
 		s.mu.Unlock()
 		return t, nil
 	})
+}
+
+// shared runs fn once for all the callers that need it at the same time (singleflight), under
+// its own bound (iamRequestTimeout) rather than the context of the caller that started it, who
+// may go away while others wait; each caller waits for it or for its own ctx.
+func shared[T any](ctx context.Context, g *singleflight.Group, what string, fn func(context.Context) (T, error)) (T, error) {
+	ch := g.DoChan(what, func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), iamRequestTimeout)
+		defer cancel()
+		return fn(rctx)
+	})
+	var zero T
 	select {
 	case <-ctx.Done():
-		return nil, fmt.Errorf("client: waiting for a token from IAM: %w", context.Cause(ctx))
+		return zero, fmt.Errorf("client: waiting for %s: %w", what, context.Cause(ctx))
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			return zero, r.Err
 		}
-		return r.Val.(*issued), nil
+		return r.Val.(T), nil
 	}
 }
 

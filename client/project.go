@@ -47,8 +47,8 @@ func (p *projectLookup) get(ctx context.Context) (string, error) {
 	if id != "" {
 		return id, nil
 	}
-	ch := p.group.DoChan("project", func() (any, error) {
-		id, err := p.find(ctx)
+	return shared(ctx, &p.group, "the ID of project "+quote.Value(p.c.cfg.projectName), func(rctx context.Context) (string, error) {
+		id, err := p.find(rctx)
 		if err == nil {
 			p.mu.Lock()
 			p.id = id
@@ -56,15 +56,6 @@ func (p *projectLookup) get(ctx context.Context) (string, error) {
 		}
 		return id, err
 	})
-	select {
-	case <-ctx.Done():
-		return "", fmt.Errorf("client: waiting for the ID of project %s: %w", quote.Value(p.c.cfg.projectName), context.Cause(ctx))
-	case r := <-ch:
-		if r.Err != nil {
-			return "", r.Err
-		}
-		return r.Val.(string), nil
-	}
 }
 
 // find asks IAM for the projects named so, through gophercloud.

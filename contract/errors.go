@@ -28,7 +28,10 @@ var ErrBodyTooLarge = errors.New("contract: body exceeds the size limit")
 // direction and every problem found; Err is what kin-openapi returned (an
 // *openapi3filter.RequestError, *openapi3filter.ResponseError, *openapi3filter.SecurityRequirementsError,
 // openapi3.MultiError of those, or routers.ErrPathNotFound / routers.ErrMethodNotAllowed), so
-// errors.As reaches kin-openapi's types through it. A parameter that breaks a rule kin-openapi
+// errors.As reaches kin-openapi's types through it. A JSON response body is judged by a check
+// compiled from the spec, with kin-openapi's verdicts and problems in one pass and bounded
+// memory: its Err is a *openapi3filter.ResponseError wrapping a *BodyError (not kin-openapi's
+// schema errors, which are never built for it). A parameter that breaks a rule kin-openapi
 // does not check (a query parameter given more than once, a path parameter "." or "..") has an
 // *openapi3filter.RequestError of its own, with Parameter set and Reason saying why; a path that
 // is not validly percent-encoded has a url.EscapeError.

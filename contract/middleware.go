@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,20 +9,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
-)
-
-// Error codes of the middleware's replies, from the CSS error code page (error_codes.rst).
-// The page has no code for 405; CSS.0004 "Invalid operation." is the generic (CSS.00xx) code
-// closest to calling an operation the resource does not have. CSS.5108 "The operation is not
-// supported." reads as close, but the CSS.5xxx codes belong to particular features.
-const (
-	codeBadRequest       = "CSS.0001" // 400 Incorrect parameters.
-	codeNotFound         = "CSS.0016" // 404 Resource not found. (not CSS.3027, which is a missing cluster)
-	codeMethodNotAllowed = "CSS.0004" // documented with 415: Invalid operation.
-	codeServerError      = "CSS.9999" // 500 Failed to process the request.
-	codeGatewayAuth      = "APIGW.0301"
 )
 
 // middleware is the handler NewMiddleware returns.
@@ -121,11 +108,11 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge): // a server in front caps bodies (http.MaxBytesReader)
-			writeError(w, http.StatusRequestEntityTooLarge, cssError(codeBadRequest,
-				fmt.Sprintf("Incorrect parameters: the request body is larger than %d bytes", tooLarge.Limit)))
+			csserr.WriteService(w, http.StatusRequestEntityTooLarge, csserr.BadRequest,
+				fmt.Sprintf("Incorrect parameters: the request body is larger than %d bytes", tooLarge.Limit))
 			return
 		case err != nil:
-			writeError(w, http.StatusBadRequest, cssError(codeBadRequest, "Incorrect parameters: the request body cannot be read"))
+			csserr.WriteService(w, http.StatusBadRequest, csserr.BadRequest, "Incorrect parameters: the request body cannot be read")
 			return
 		}
 		body = &buffered{data: data, over: over}
@@ -154,15 +141,15 @@ func (m *middleware) reject(w http.ResponseWriter, verr *ValidationError) {
 		m.v.report(verr)
 	}
 	// The method and the path come from the request, so they are bounded.
-	method, path := bounded(verr.Method, quote.Max), bounded(verr.Path, maxQuotedPath)
+	method, path := csserr.Bounded(verr.Method, quote.Max), csserr.Bounded(verr.Path, csserr.MaxPath)
 	switch {
 	case errors.Is(verr.Err, routers.ErrPathNotFound):
-		writeError(w, http.StatusNotFound, cssError(codeNotFound,
-			fmt.Sprintf("Resource not found: no operation of the spec matches %s %s", method, path)))
+		csserr.WriteService(w, http.StatusNotFound, csserr.NoRoute,
+			fmt.Sprintf("Resource not found: no operation of the spec matches %s %s", method, path))
 	case errors.Is(verr.Err, routers.ErrMethodNotAllowed):
 		w.Header().Set("Allow", strings.Join(verr.Allow, ", "))
-		writeError(w, http.StatusMethodNotAllowed, cssError(codeMethodNotAllowed,
-			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", method, path, strings.Join(verr.Allow, ", "))))
+		csserr.WriteService(w, http.StatusMethodNotAllowed, csserr.BadMethod,
+			fmt.Sprintf("Invalid operation: method %s is not allowed on %s (allowed: %s)", method, path, strings.Join(verr.Allow, ", ")))
 	case verr.hasProblemIn("security"):
 		// The API gateway checks credentials before the service sees the parameters, so only
 		// the credentials are named, in the gateway's own error shape.
@@ -172,10 +159,10 @@ func (m *middleware) reject(w http.ResponseWriter, verr *ValidationError) {
 				rules = append(rules, p.Rule)
 			}
 		}
-		code, msg := codeGatewayAuth, "Incorrect IAM authentication information: "+strings.Join(rules, "; ")
-		writeError(w, http.StatusUnauthorized, api.Error{ErrorCode: &code, ErrorMsg: &msg})
+		csserr.Write(w, http.StatusUnauthorized, csserr.Gateway(csserr.GatewayAuth,
+			"Incorrect IAM authentication information: "+strings.Join(rules, "; "), ""))
 	default:
-		writeError(w, http.StatusBadRequest, cssError(codeBadRequest, "Incorrect parameters: "+verr.detail()))
+		csserr.WriteService(w, http.StatusBadRequest, csserr.BadRequest, "Incorrect parameters: "+verr.detail())
 	}
 }
 
@@ -216,37 +203,9 @@ func (m *middleware) serveHeld(w http.ResponseWriter, r *http.Request, in *opena
 	if m.v.report != nil {
 		m.v.report(verr)
 	}
-	if id := hw.header.Get("X-Request-Id"); id != "" {
-		w.Header().Set("X-Request-Id", id) // lets the replaced response still be traced
+	if id := hw.header.Get(csserr.HeaderRequestID); id != "" {
+		w.Header().Set(csserr.HeaderRequestID, id) // lets the replaced response still be traced
 	}
-	writeError(w, http.StatusInternalServerError, cssError(codeServerError,
-		"Failed to process the request: the response breaks the contract: "+verr.detail()))
-}
-
-// maxQuotedPath bounds the path in a message. It is larger than the quote.Max bytes of other
-// values: a path holds two IDs (of up to 256 bytes each for package client), and what tells
-// two paths apart is often at the end (a trailing slash, a segment more).
-const maxQuotedPath = 256
-
-// bounded is s for a message, cut to max bytes (one printable line, marked with
-// quote.Ellipsis) when longer. A method and an escaped path, which net/http keeps printable
-// and without spaces, are left as they are up to max, unquoted.
-func bounded(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return quote.Line(s, max)
-}
-
-func cssError(code, msg string) api.Error {
-	return api.Error{ErrCode: &code, ExternalMessage: &msg}
-}
-
-func writeError(w http.ResponseWriter, status int, body api.Error) {
-	h := w.Header()
-	h.Del("Content-Length")
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body) // the client went away; nothing left to tell it
+	csserr.WriteService(w, http.StatusInternalServerError, csserr.ServerError,
+		"Failed to process the request: the response breaks the contract: "+verr.detail())
 }

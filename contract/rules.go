@@ -196,10 +196,6 @@ func parses(rawQuery string) bool {
 	return true
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
 // boundName bounds a parameter name from the request for Problem.Name, which Problem.String
 // quotes whole: a longer name than quote.Max bytes is made one printable line of that many,
 // marked with quote.Ellipsis.

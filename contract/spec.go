@@ -26,28 +26,36 @@ type spec struct {
 	formats []openapi3.SchemaValidationOption
 	// rules holds, for every operation, the checks kin-openapi leaves out.
 	rules map[*openapi3.Operation]*paramRules
+	// bodies are the compiled checks of the JSON response bodies (bodycheck.go).
+	bodies bodyChecks
 }
 
 // loadSpec loads the embedded spec once: decoding, resolving and validating it costs far more
 // than a request, and the result never changes.
 var loadSpec = sync.OnceValues(func() (*spec, error) {
-	doc, err := api.GetSpec()
+	shared, err := api.Spec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: loading the embedded spec: %w", err)
 	}
+	// A shallow copy, which the changes below touch only at its top level: the decoded spec is
+	// shared with everyone else who reads it through api.Spec.
+	doc := *shared
 	// The spec's servers are the public endpoints; without them the router matches on the path
 	// alone, so validation works against loopback test servers, the emulator and any region.
 	// (The legacy router only looks at the document's servers, not at path or operation ones.)
 	doc.Servers = nil
-	doc.SetStringFormatValidator("ipv4", openapi3.NewIPValidator(true))
-	doc.SetStringFormatValidator("ipv6", openapi3.NewIPValidator(false))
+	// A map of the copy's own, never one the shared spec might hold.
+	doc.SetStringFormatValidators(map[string]openapi3.StringFormatValidator{
+		"ipv4": openapi3.NewIPValidator(true),
+		"ipv6": openapi3.NewIPValidator(false),
+	})
 
 	// The legacy router rather than gorillamux: gorillamux needs github.com/gorilla/mux, a module
 	// this one does not depend on, and copies the route on every match, where legacy returns the
 	// route it stored. Legacy's one gap, reporting a method the path lacks as "no matching
 	// operation", is filled by allowedMethods on the (cold) miss path. NewRouter also validates
 	// the document, so a spec that breaks its own examples or patterns fails here.
-	router, err := legacy.NewRouter(doc,
+	router, err := legacy.NewRouter(&doc,
 		openapi3.EnableExamplesValidation(),
 		openapi3.EnableSchemaFormatValidation(),
 		openapi3.EnableSchemaPatternValidation(),
@@ -56,8 +64,10 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		return nil, fmt.Errorf("contract: the embedded spec is not valid: %w", err)
 	}
 
+	// The body checks key on the router's document's media types, and know the same formats.
+	bodies, _ := compileResponseBodies(doc, bodyFormats{strings: contractFormats()})
 	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(),
-		rules: map[*openapi3.Operation]*paramRules{}}
+		rules: map[*openapi3.Operation]*paramRules{}, bodies: bodies}
 	for _, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if !slices.Contains(s.methods, method) {

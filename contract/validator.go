@@ -122,8 +122,14 @@ func (v *validator) checkRequest(req *http.Request, route *routers.Route, params
 	return in, v.failure(DirectionRequest, in, 0, err, body, trailing)
 }
 
-// checkResponse validates a response to the request that in describes.
+// checkResponse validates a response to the request that in describes. A JSON body whose
+// schema the body check compiled (bodycheck.go) is checked in one pass over its bytes, with
+// the verdicts of kin-openapi (a fuzz target holds it to them) in bounded memory; kin-openapi
+// still checks the status and the headers, and every other body.
 func (v *validator) checkResponse(in *openapi3filter.RequestValidationInput, status int, header http.Header, body *buffered) *ValidationError {
+	if bc := v.spec.bodies.forResponse(in.Request.Method, in.Route.Operation, status, header.Get("Content-Type")); bc != nil && !body.over {
+		return v.checkResponseFast(bc, in, status, header, body)
+	}
 	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: v.opts}
 	if body.over {
 		rin.Options = v.optsNoBody
@@ -136,6 +142,64 @@ func (v *validator) checkResponse(in *openapi3filter.RequestValidationInput, sta
 	}
 	return v.failure(DirectionResponse, in, status, err, body, trailing)
 }
+
+// checkResponseFast is checkResponse for a body the body check bc covers.
+func (v *validator) checkResponseFast(bc *bodyCheck, in *openapi3filter.RequestValidationInput, status int, header http.Header, body *buffered) *ValidationError {
+	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: v.optsNoBody}
+	if err := openapi3filter.ValidateResponse(in.Request.Context(), rin); err != nil {
+		// kin-openapi stops at a status or header problem before it reads the body: so does
+		// this, for the same verdict.
+		return v.failure(DirectionResponse, in, status, err, nil, false)
+	}
+	ps, total, trailing, err := bc.check(body.data, MaxProblems)
+	// The cause is a *openapi3filter.ResponseError, as kin-openapi's would be, so that
+	// errors.As finds the same type; what it wraps is the body check's *BodyError rather than
+	// kin-openapi's schema errors, which the body check does not build.
+	var cause error
+	switch {
+	case err != nil:
+		ps, total, trailing = []Problem{undecodedProblem(err)}, 1, false
+		cause = &openapi3filter.ResponseError{Input: rin, Reason: reasonBodyUndecoded, Err: &BodyError{Problems: ps, Err: err}}
+	case total > 0:
+		cause = &openapi3filter.ResponseError{Input: rin, Reason: reasonBodyMismatch, Err: &BodyError{Problems: ps, More: total - len(ps)}}
+	case !trailing:
+		return nil
+	}
+	if trailing {
+		ps = append(ps, Problem{In: "body", Rule: "holds more data after its JSON value"})
+		cause = errors.Join(ErrTrailingData, cause)
+	}
+	return &ValidationError{
+		Direction:   DirectionResponse,
+		OperationID: in.Route.Operation.OperationID,
+		Method:      in.Request.Method,
+		Path:        in.Request.URL.EscapedPath(),
+		StatusCode:  status,
+		Problems:    ps,
+		More:        max(total-len(ps), 0),
+		Err:         cause,
+	}
+}
+
+// BodyError is the Err of a ValidationError whose response body the body check judged: the
+// problems it found (the first MaxProblems, More counts the rest) or, for a body that is not
+// JSON, the decoder's error. It quotes no value of the body.
+type BodyError struct {
+	// Problems are the body's problems, as in the ValidationError.
+	Problems []Problem
+	// More is how many more there are.
+	More int
+	// Err is the decoding error of a body that is not JSON; nil otherwise.
+	Err error
+}
+
+// Error joins the problems on one line.
+func (e *BodyError) Error() string {
+	return "contract: the response body breaks the spec: " + (&ValidationError{Problems: e.Problems, More: e.More}).detail()
+}
+
+// Unwrap returns the decoding error, if any.
+func (e *BodyError) Unwrap() error { return e.Err }
 
 // failure builds the ValidationError for err (which may be nil when only the body was too
 // large, or held data after its JSON value).

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -55,8 +56,8 @@ func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.LogAttrs(r.Context(), slog.LevelInfo, "authentication failed",
-		slog.String("request_id", w.Header().Get(headerRequestID)), slog.String("reason", why))
-	writeGatewayError(w, http.StatusUnauthorized, codeGatewayAuth, "Incorrect IAM authentication information: "+why)
+		slog.String("request_id", w.Header().Get(csserr.HeaderRequestID)), slog.String("reason", why))
+	writeGatewayError(w, http.StatusUnauthorized, csserr.GatewayAuth, "Incorrect IAM authentication information: "+why)
 }
 
 // check returns "" when one of the credentials the request carries is valid, else why not,

@@ -6,14 +6,16 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 )
 
-// maxRequestBody is the largest request body the emulator accepts, in bytes. The spec has no
-// request body today; the operations being added take small JSON objects listing endpoint IDs
-// (36-byte UUIDs) or account IDs ("iam:domain::" and 32 hex digits, 44 bytes), under 50 bytes
-// each quoted with their comma. 16 KiB holds more than 300 of them, several times what one call
-// lists, and is 1/1024 of what signer.Verify and package contract would read by default (16 MiB).
-// Raise it when an operation of the spec needs more; nothing else in the emulator knows a size.
+// maxRequestBody is the largest request body the emulator accepts, in bytes. The operations
+// take small JSON objects listing endpoint IDs (36-byte UUIDs) or account IDs (32 hex digits),
+// at most 100 of them (the spec's bounds), under 40 bytes each quoted with their comma: about
+// 4 KiB. 16 KiB holds four times that, and is 1/1024 of what signer.Verify and package
+// contract would read by default (16 MiB). Raise it when an operation of the spec needs more;
+// nothing else in the emulator knows a size.
 const maxRequestBody = 16 << 10
 
 // bodyTimeout bounds how long the body of a request may take to arrive, from the moment the
@@ -95,5 +97,5 @@ func isTooLarge(err error) bool {
 // not wrong by the spec but larger than the emulator takes, and 413 says so to any HTTP
 // client or proxy; the spec's default response covers it, with the Error body.
 func writeTooLarge(w http.ResponseWriter) {
-	writeCSSError(w, http.StatusRequestEntityTooLarge, codeBadRequest, tooLargeMessage)
+	csserr.WriteService(w, http.StatusRequestEntityTooLarge, csserr.BadRequest, tooLargeMessage)
 }

@@ -22,9 +22,9 @@ func TestNew_configErrors(t *testing.T) {
 		msg         string // the whole of Error()
 	}{
 		{"seed", emulator.WithSeed(badSeed), "WithSeed", "",
-			`emulator: WithSeed: clusters[0]: cluster ID "a/b" has "/" at byte 1, which is not allowed in an ID`},
+			`emulator: WithSeed: clusters[0]: cluster ID "a/b" contains '/', which is not allowed in an ID`},
 		{"synthetic project", emulator.WithSynthetic("", "c", 1), "WithSynthetic", "projectID", "emulator: WithSynthetic: project ID is empty"},
-		{"synthetic cluster", emulator.WithSynthetic("p", "..", 1), "WithSynthetic", "clusterID", `emulator: WithSynthetic: cluster ID ".." is a dot segment`},
+		{"synthetic cluster", emulator.WithSynthetic("p", "..", 1), "WithSynthetic", "clusterID", `emulator: WithSynthetic: cluster ID ".." is a dot segment, which URL resolution would remove`},
 		{"synthetic n", emulator.WithSynthetic("p", "c", -1), "WithSynthetic", "n", "emulator: WithSynthetic: -1 connections is out of the range 0-100000"},
 		{"synthetic n too large", emulator.WithSynthetic("p", "c", emulator.MaxSynthetic+1), "WithSynthetic", "n",
 			"emulator: WithSynthetic: 100001 connections is out of the range 0-100000"},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/options"
 )
 
@@ -25,9 +26,9 @@ const (
 	idleTimeout       = 2 * time.Minute
 )
 
-// Emulator is an in-memory CSS endpoint serving ShowVpcepConnection. Build it with New; serve
-// it with Serve or ListenAndServe, or mount Handler in a server of your own. It is safe for
-// concurrent use.
+// Emulator is an in-memory CSS endpoint serving the VPC endpoint operations of the spec and
+// ShowClusterDetail. Build it with New; serve it with Serve or ListenAndServe, or mount
+// Handler in a server of your own. It is safe for concurrent use.
 //
 // Printing an Emulator (any fmt verb, log/slog) shows its configuration, never a token or a
 // secret key.
@@ -35,7 +36,6 @@ type Emulator struct {
 	cfg     *config
 	store   *Store
 	handler http.Handler
-	order   [][2]string // project and cluster IDs in seed order, for NewTestServer
 
 	mu       sync.Mutex
 	servers  map[*http.Server]struct{}
@@ -43,24 +43,58 @@ type Emulator struct {
 }
 
 // New returns an Emulator configured by opts. Without options it serves the built-in seed
-// (BuiltinSeed) without authentication, latency or faults. The error holds a *ConfigError for
-// every option that is wrong (see ConfigError), or, when none is, for every cluster of
-// WithSynthetic that the seed has already.
+// (BuiltinSeed) without authentication, latency or faults, with tasks of DefaultTaskDuration.
+// The error holds a *ConfigError for every option that is wrong (see ConfigError), or, when
+// none is, for every cluster of WithSynthetic that the seed has already, or for a state file
+// that cannot be read or written.
 func New(opts ...Option) (*Emulator, error) {
 	cfg := defaultConfig()
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
-	var seed Seed
+	seed, loaded, err := initialState(cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := NewStore(seed)
+	if err != nil {
+		return nil, err
+	}
+	store.now, store.taskDuration = cfg.clock, cfg.tasks
+	if cfg.stateFile != "" {
+		store.file = &stateFile{path: cfg.stateFile}
+		if !loaded {
+			if err := store.save(); err != nil {
+				return nil, &ConfigError{Option: "WithStateFile", Err: err}
+			}
+		}
+	}
+	e := &Emulator{cfg: cfg, store: store, servers: make(map[*http.Server]struct{})}
+	if e.handler, err = e.layers(NewServer(store, cfg.quirks).Handler()); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// initialState is what the emulator starts with: the state file's state when it exists
+// (loaded true), else the seed (WithSeed, WithSeedFile or BuiltinSeed) with the clusters of
+// WithSynthetic.
+func initialState(cfg *config) (seed Seed, loaded bool, err error) {
+	if cfg.stateFile != "" {
+		state, found, err := readStateFile(cfg.stateFile)
+		if err != nil {
+			return Seed{}, false, &ConfigError{Option: "WithStateFile", Err: err}
+		}
+		if found {
+			cfg.seed = nil
+			return state, true, nil
+		}
+	}
 	if cfg.seed != nil {
 		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters)}
 		cfg.seed = nil // the Store has its own copy; do not keep the caller's
-	} else {
-		builtin, err := BuiltinSeed()
-		if err != nil {
-			return nil, err
-		}
-		seed = builtin
+	} else if seed, err = BuiltinSeed(); err != nil {
+		return Seed{}, false, err
 	}
 	var dups []error
 	for _, s := range cfg.synthetic {
@@ -72,39 +106,30 @@ func New(opts ...Option) (*Emulator, error) {
 		}
 		c, err := SyntheticCluster(s.n)
 		if err != nil {
-			return nil, err
+			return Seed{}, false, err
 		}
 		seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: s.projectID, ClusterID: s.clusterID, Cluster: c})
 	}
 	if err := options.Join(dups); err != nil {
-		return nil, err
+		return Seed{}, false, err
 	}
-	store, err := NewStore(seed)
-	if err != nil {
-		return nil, err
-	}
-	e := &Emulator{cfg: cfg, store: store, servers: make(map[*http.Server]struct{})}
-	for _, c := range seed.Clusters {
-		e.order = append(e.order, [2]string{c.ProjectID, c.ClusterID})
-	}
-	if e.handler, err = e.layers(NewServer(store, cfg.quirks).Handler()); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return seed, false, nil
 }
 
 // layers wraps the generated handler in the emulator's layers; outermost first: request ID,
-// request bodies, latency and faults, authentication, contract validation.
+// request bodies, the spec document (GET /openapi.yaml), latency and faults, authentication,
+// then the emulator-only path (/emulator/...) or contract validation and the generated
+// handler.
 func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	c := e.cfg
 	log := c.logger
 	copts := []contract.Option{contract.WithReporter(func(ve *contract.ValidationError) {
 		// Error never quotes a header; it does quote the path, which comes from the client.
 		if ve.Direction == contract.DirectionRequest {
-			log.Info("request rejected", "error", bounded(ve.Error(), maxErrorText))
+			log.Info("request rejected", "error", csserr.Bounded(ve.Error(), maxErrorText))
 			return
 		}
-		log.Error("response breaks the contract", "error", bounded(ve.Error(), maxErrorText))
+		log.Error("response breaks the contract", "error", csserr.Bounded(ve.Error(), maxErrorText))
 		if c.report != nil {
 			c.report(ve)
 		}
@@ -116,17 +141,22 @@ func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	h = &emulatorOnly{spec: h, own: newConsumerHandler(e.store)}
 	if len(c.tokens) > 0 || len(c.keys) > 0 {
 		h = newAuthenticator(h, c)
 	}
 	if c.latency > 0 || c.jitter > 0 || c.failRate > 0 {
 		h = newFaults(h, c)
 	}
-	return newRequestIDs(newBodies(h, c), log), nil
+	doc, err := newSpecDocument(h)
+	if err != nil {
+		return nil, err
+	}
+	return newRequestIDs(newBodies(doc, c), log), nil
 }
 
 // Handler returns the emulator's HTTP handler: every layer, from the request ID to the
-// generated strict server.
+// generated strict server and the emulator-only path.
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // Store returns the emulator's state, for tests to read and change while it serves.

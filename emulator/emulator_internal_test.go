@@ -17,10 +17,11 @@ import (
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/ids"
 )
 
-// The 200 body is joined from bytes encoded ahead; it must be exactly what the generated
-// ShowVpcepConnection200JSONResponse writes for the same page.
+// The 200 body is joined from the entry's list encoding; it must be exactly what the
+// generated ShowVpcepConnection200JSONResponse writes for the same page, built from the state.
 func TestPageResponse_matchesTheGeneratedEncoding(t *testing.T) {
 	builtin, err := BuiltinSeed()
 	if err != nil {
@@ -49,15 +50,16 @@ func TestPageResponse_matchesTheGeneratedEncoding(t *testing.T) {
 	}
 	for _, c := range clusters {
 		for _, pg := range [][2]int{{0, 10}, {0, 1000}, {1, 1}, {5, 7}, {29, 10}, {30, 10}, {1000, 1000}} {
-			p, err := store.page(c.ProjectID, c.ClusterID, pg[0], pg[1])
+			e, err := store.get(c.ProjectID, c.ClusterID)
 			if err != nil {
 				t.Fatal(err)
 			}
+			p := pageOf(e, pg[0], pg[1])
 			got, want := httptest.NewRecorder(), httptest.NewRecorder()
 			if err := pageResponse(p).VisitShowVpcepConnectionResponse(got); err != nil {
 				t.Fatal(err)
 			}
-			if err := api.ShowVpcepConnection200JSONResponse(p.snap.list(p.conns())).VisitShowVpcepConnectionResponse(want); err != nil {
+			if err := api.ShowVpcepConnection200JSONResponse(p.list()).VisitShowVpcepConnectionResponse(want); err != nil {
 				t.Fatal(err)
 			}
 			if got.Body.String() != want.Body.String() || got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
@@ -86,12 +88,33 @@ func TestPaging_constantsMatchTheSpec(t *testing.T) {
 }
 
 // The cap on request bodies is what the spec's operations need: every example of a request
-// body in the spec fits, with room for ten times as much. The spec has no request body today;
-// an operation added with one must come with an example that passes here.
+// body in the spec fits, with room for ten times as much, and the largest bodies the spec
+// allows (its longest lists, IDs of the longest form) with room for twice as much. An
+// operation added with a body must come with an example that passes here.
 func TestMaxRequestBody_fitsTheSpec(t *testing.T) {
 	doc, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)
+	}
+	endpoints := make([]string, ids.MaxEndpointIDs)
+	for i := range endpoints {
+		endpoints[i] = fmt.Sprintf("f132bb14-e1d5-4f25-9f7c-%012x", i)
+	}
+	accounts := make([]string, ids.MaxAccountIDs)
+	for i := range accounts {
+		accounts[i] = fmt.Sprintf("%032x", i)
+	}
+	for _, body := range []any{
+		api.UpdateVpcepConnectionRequest{Action: api.ConnectionActionReceive, EndpointIdList: endpoints},
+		api.UpdateVpcepWhitelistRequest{VpcPermissions: accounts},
+	} {
+		b, err := json.MarshalIndent(body, "", "    ") // a client may indent
+		if err != nil {
+			t.Fatal(err)
+		}
+		if 2*len(b) > maxRequestBody {
+			t.Errorf("%T: the largest body is %d bytes, more than half of maxRequestBody (%d)", body, len(b), maxRequestBody)
+		}
 	}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -175,13 +198,9 @@ func mustGet(t *testing.T, hc *http.Client, url string) (int, http.Header, strin
 // response that breaks the spec.
 func putUnchecked(t *testing.T, s *Store, projectID, clusterID string, c Cluster) {
 	t.Helper()
-	snap, err := buildSnapshot(c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.put(projectID, clusterID, snap)
+	s.put(projectID, clusterID, &entry{c: c})
 }
 
 // fakeTB records what NewTestServer does with its TB. Fatalf ends the goroutine, as
@@ -377,5 +396,42 @@ func TestEmulator_Shutdown_contextEnds(t *testing.T) {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		t.Errorf("Serve returned %v", err)
+	}
+}
+
+// A cluster detail survives cloneDetail (a copy through its JSON) whole, shares no memory
+// with the original, and the spec's example, the template of every cluster without details,
+// passes the Store's checks.
+func TestCloneDetail_isLosslessAndDeep(t *testing.T) {
+	tmpl, err := detailTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cloneDetail(tmpl)
+	a, err := json.Marshal(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != string(b) {
+		t.Errorf("the clone differs:\n%s\n%s", a, b)
+	}
+	(*c.Instances)[0].Status = api.InstanceStatusUnavailable
+	(*c.ActionProgress)["x"] = 1
+	if (*tmpl.Instances)[0].Status != api.InstanceStatusAvailable || len(*tmpl.ActionProgress) != 0 {
+		t.Error("the clone shares memory with the template")
+	}
+	d, err := newDetail("5c77b71c-5b35-4f50-8984-76387e42451a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkDetail(d.Id, d); err != nil {
+		t.Errorf("the template breaks the checks: %v", err)
+	}
+	if *d.Name != "css-5c77" || *(*d.Instances)[0].Name != "css-5c77-ess-esn-1-1" {
+		t.Errorf("names %q %q", *d.Name, *(*d.Instances)[0].Name)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 )
 
 // retryAfter is the Retry-After, in seconds, of an injected 429 or 503.
@@ -43,9 +45,9 @@ func (f *faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch status {
 	case http.StatusTooManyRequests:
-		f.fail(w, r, status, codeGatewayLimit, "The throttling threshold has been reached: fault injected by the emulator")
+		f.fail(w, r, status, csserr.GatewayLimit, "The throttling threshold has been reached: fault injected by the emulator")
 	case http.StatusServiceUnavailable:
-		f.fail(w, r, status, codeServerError, "Service unavailable: fault injected by the emulator")
+		f.fail(w, r, status, csserr.ServerError, "Service unavailable: fault injected by the emulator")
 	default:
 		f.next.ServeHTTP(w, r)
 	}
@@ -74,11 +76,11 @@ func (f *faults) decide() (time.Duration, int) {
 // service's.
 func (f *faults) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	f.log.LogAttrs(r.Context(), slog.LevelInfo, "fault injected",
-		slog.String("request_id", w.Header().Get(headerRequestID)), slog.Int("status", status))
+		slog.String("request_id", w.Header().Get(csserr.HeaderRequestID)), slog.Int("status", status))
 	w.Header().Set("Retry-After", retryAfter)
 	if status == http.StatusTooManyRequests {
 		writeGatewayError(w, status, code, msg)
 		return
 	}
-	writeCSSError(w, status, code, msg)
+	csserr.WriteService(w, status, code, msg)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -95,8 +96,8 @@ func runHostile(t *testing.T, f *fixture, rows []hostileRow) {
 					t.Errorf("request_id %q, X-Request-Id %q", b.RequestID, r.header.Get("X-Request-Id"))
 				}
 			}
-			if tt.status == http.StatusMethodNotAllowed && r.header.Get("Allow") != http.MethodGet {
-				t.Errorf("Allow %q, want GET", r.header.Get("Allow"))
+			if want := strings.Join(specMethods(t, connectionsTemplate), ", "); tt.status == http.StatusMethodNotAllowed && r.header.Get("Allow") != want {
+				t.Errorf("Allow %q, want %q", r.header.Get("Allow"), want)
 			}
 		})
 	}
@@ -195,13 +196,20 @@ func TestEmulator_hostileHeaders(t *testing.T) {
 func TestEmulator_hostileMethods(t *testing.T) {
 	f := hostileServer(t)
 	var rows []hostileRow
+	allowed := specMethods(t, connectionsTemplate)
 	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions,
 		http.MethodTrace, http.MethodConnect, "PROPFIND", "get"} {
+		if slices.Contains(allowed, m) {
+			continue // an operation of the spec, not a hostile method
+		}
 		rows = append(rows, hostileRow{name: m, method: m, status: http.StatusMethodNotAllowed, code: "CSS.0004",
-			want: []string{"Invalid operation: method " + m + " is not allowed on " + defaultPath + " (allowed: GET)"}})
+			want: []string{"Invalid operation: method " + m + " is not allowed on " + defaultPath + " (allowed: " + strings.Join(allowed, ", ") + ")"}})
 	}
 	rows = append(rows,
 		hostileRow{name: "HEAD", method: http.MethodHead, status: http.StatusMethodNotAllowed},
+		// POST is UpdateVpcepConnection, which takes a body.
+		hostileRow{name: "POST without a body", method: http.MethodPost, status: http.StatusBadRequest, code: "CSS.0001",
+			want: []string{"Incorrect parameters: body: value is required but missing"}},
 		// Authentication comes first: a wrong method without credentials is a 401.
 		hostileRow{name: "POST without credentials", method: http.MethodPost, header: http.Header{},
 			status: http.StatusUnauthorized, code: "APIGW.0301", want: []string{"no credentials"}},

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
@@ -26,6 +27,8 @@ type config struct {
 	seed       *Seed  // nil: BuiltinSeed
 	seedSource string // where the seed comes from, for String
 	synthetic  []synthetic
+	stateFile  string        // "" without WithStateFile
+	tasks      time.Duration // how long a task runs
 
 	tokens []redact.Secret
 	keys   map[string]redact.Secret // access key → secret key
@@ -43,7 +46,7 @@ type config struct {
 }
 
 func defaultConfig() *config {
-	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler), bodyTimeout: bodyTimeout}
+	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler), bodyTimeout: bodyTimeout, tasks: DefaultTaskDuration}
 }
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once:
@@ -51,7 +54,8 @@ func defaultConfig() *config {
 func (c *config) apply(opts []Option) error { return options.Join(options.Apply(c, opts)) }
 
 // WithSeed starts the emulator with the clusters of seed instead of the built-in seed
-// (BuiltinSeed). The emulator keeps its own copy. The last of WithSeed and WithSeedFile wins.
+// (BuiltinSeed). The emulator keeps its own copy. The last of WithSeed and WithSeedFile wins;
+// a state file that exists (WithStateFile) wins over both.
 func WithSeed(seed Seed) Option {
 	return func(c *config) error {
 		if err := seed.check(); err != nil {
@@ -81,11 +85,11 @@ func WithSeedFile(path string) Option {
 // It may be given several times.
 func WithSynthetic(projectID, clusterID string, n int) Option {
 	return func(c *config) error {
-		if err := checkID("project ID", projectID); err != nil {
-			return &ConfigError{Option: "WithSynthetic", Arg: "projectID", Err: err}
+		if p := ids.SegmentProblem(projectID); p != "" {
+			return configError("WithSynthetic", "projectID", "project ID %s", p)
 		}
-		if err := checkID("cluster ID", clusterID); err != nil {
-			return &ConfigError{Option: "WithSynthetic", Arg: "clusterID", Err: err}
+		if p := ids.SegmentProblem(clusterID); p != "" {
+			return configError("WithSynthetic", "clusterID", "cluster ID %s", p)
 		}
 		if n < 0 || n > MaxSynthetic {
 			return configError("WithSynthetic", "n", "%d connections is out of the range 0-%d", n, MaxSynthetic)
@@ -142,14 +146,49 @@ func WithAccessKey(accessKey, secretKey string) Option {
 	}
 }
 
-// WithClock sets the clock AK/SK signatures are checked against (time.Now by default), so that
-// tests can verify signatures made at a fixed time.
+// WithClock sets the emulator's clock (time.Now by default): the time AK/SK signatures are
+// checked against, tasks start and end by, and connections and whitelist entries are stamped
+// with, so that tests can verify signatures made at a fixed time and move tasks to their end
+// without waiting.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
 			return configError("WithClock", "", "the clock is nil")
 		}
 		c.clock = now
+		return nil
+	}
+}
+
+// WithTaskDuration sets how long the tasks that StartVpecp and StopVpecp start run, by the
+// emulator's clock: DefaultTaskDuration for New, 0 for NewTestServer unless given. A task of
+// 0 ends while the request that starts it is served, so the cluster's actions are empty again
+// at once. d must not be negative.
+func WithTaskDuration(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return configError("WithTaskDuration", "", "task duration %v is negative", d)
+		}
+		c.tasks = d
+		return nil
+	}
+}
+
+// WithStateFile keeps the emulator's state in the file at path, in the seed file format (see
+// the package doc): New loads it when it exists, in place of the seed (WithSeed, WithSeedFile,
+// WithSynthetic and the built-in seed then make nothing), and otherwise starts from the seed
+// and writes it there at once, so that a path that cannot be written fails New. Every change
+// is written before it is made, atomically: a temporary file in the same directory, synced,
+// renamed over the file, and the directory synced, so that a crash leaves the old state or
+// the new one, never a mix. A file that does not decode or breaks the spec fails New with a
+// *ConfigError naming the file and the problem; it is never replaced. Two emulators must not
+// share a file.
+func WithStateFile(path string) Option {
+	return func(c *config) error {
+		if path == "" {
+			return configError("WithStateFile", "", "the path is empty")
+		}
+		c.stateFile = path
 		return nil
 	}
 }
@@ -240,12 +279,18 @@ func (c *config) String() string {
 	for _, s := range c.synthetic {
 		fmt.Fprintf(&b, " Synthetic:%s/%s(%d)", s.projectID, s.clusterID, s.n)
 	}
+	if c.stateFile != "" {
+		b.WriteString(" State:" + c.stateFile)
+	}
 	b.WriteString(" Auth:" + c.auth())
 	if c.latency > 0 || c.jitter > 0 {
 		fmt.Fprintf(&b, " Latency:%v+%v", c.latency, c.jitter)
 	}
 	if c.failRate > 0 {
 		fmt.Fprintf(&b, " FailRate:%s(seed %d)", strconv.FormatFloat(c.failRate, 'g', -1, 64), c.failSeed)
+	}
+	if c.tasks != DefaultTaskDuration {
+		fmt.Fprintf(&b, " TaskDuration:%v", c.tasks)
 	}
 	if c.quirks {
 		b.WriteString(" DocQuirks")

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
@@ -44,7 +45,7 @@ func (l *requestIDs) id() string {
 // ServeHTTP sets X-Request-Id and serves the request, logging it when the logger wants Info.
 func (l *requestIDs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := l.id()
-	w.Header()[headerRequestID] = []string{id}
+	w.Header()[csserr.HeaderRequestID] = []string{id}
 	if !l.log.Enabled(r.Context(), slog.LevelInfo) {
 		l.next.ServeHTTP(w, r)
 		return
@@ -59,25 +60,10 @@ func (l *requestIDs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the credentials. Both come from the client, so they are bounded.
 	l.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("request_id", id),
-		slog.String("method", bounded(r.Method, quote.Max)),
-		slog.String("path", bounded(r.URL.EscapedPath(), maxPath)),
+		slog.String("method", csserr.Bounded(r.Method, quote.Max)),
+		slog.String("path", csserr.Bounded(r.URL.EscapedPath(), csserr.MaxPath)),
 		slog.Int("status", sw.status),
 		slog.Duration("duration", time.Since(start)))
-}
-
-// maxPath bounds a path in a message or a log record. It is larger than the quote.Max bytes of
-// other values: a path holds two IDs (of up to 256 bytes each for package client), and what
-// tells two paths apart is often at the end (a trailing slash, a segment more).
-const maxPath = 256
-
-// bounded is s for a message or a log record, cut to max bytes (one printable line, marked
-// with quote.Ellipsis) when longer. A method and an escaped path, which net/http keeps
-// printable and without spaces, are left as they are up to max, unquoted.
-func bounded(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return quote.Line(s, max)
 }
 
 // statusWriter remembers the status a handler sends, for the log.

@@ -29,9 +29,9 @@ const (
 // MaxSynthetic is the largest number of connections WithSynthetic and SyntheticCluster make.
 const MaxSynthetic = 100_000
 
-// Seed is the state the emulator starts with: a list of clusters, each named by its project
-// and cluster ID. It encodes to, and ParseSeed decodes from, the seed file format described
-// in the package doc.
+// Seed is the state the emulator starts with, or has: a list of clusters, each named by its
+// project and cluster ID. It encodes to, and ParseSeed decodes from, the format of seed files
+// and state files, one format, described in the package doc.
 type Seed struct {
 	// Clusters are the clusters, in the order NewTestServer lists them.
 	Clusters []SeedCluster `json:"clusters"`
@@ -58,17 +58,19 @@ func (seed Seed) check() error {
 			return fmt.Errorf("clusters[%d]: cluster %q of project %q is also clusters[%d]", i, sc.ClusterID, sc.ProjectID, j)
 		}
 		seen[key] = i
-		if err := checkCluster(sc.Cluster); err != nil {
+		if err := checkCluster(sc.ClusterID, sc.Cluster); err != nil {
 			return fmt.Errorf("clusters[%d] (cluster %q of project %q): %w", i, sc.ClusterID, sc.ProjectID, err)
 		}
 	}
 	return nil
 }
 
-// BuiltinSeed returns the default seed: project DefaultProjectID with two clusters,
-// DefaultClusterID answering with the current page's example response and ClusterID2023
-// answering with the 2023 page's. Both are read from the examples of the embedded spec
-// (CurrentConnections and SeedConnections), which hold them verbatim.
+// BuiltinSeed returns the default seed: project DefaultProjectID with two clusters whose VPC
+// endpoint services are enabled, DefaultClusterID answering with the current page's example
+// response (its connections, whitelist and service name) and ClusterID2023 answering with the
+// 2023 page's. Both are read from the examples of the embedded spec (CurrentConnections and
+// SeedConnections), which hold them verbatim; their details are the spec's ClusterDetail
+// example (see Cluster.Detail).
 func BuiltinSeed() (Seed, error) {
 	current, err := exampleCluster(api.ExampleCurrent)
 	if err != nil {
@@ -123,10 +125,11 @@ type seedFileCluster struct {
 	TotalCount *int64 `json:"total_count"`
 }
 
-// ParseSeed decodes a seed file (format in the package doc). Unknown fields, a second JSON
-// value, a missing "clusters" array, a total_count that differs from the number of
-// connections, a cluster given twice and a value that breaks the spec are errors; each says
-// where, as a line and column or as a path such as
+// ParseSeed decodes a seed file or a state file (one format, in the package doc). Unknown
+// fields, a second JSON value, a missing "clusters" array, a total_count that differs from
+// the number of connections, a cluster given twice, a value that breaks the spec and a state
+// the emulator never reaches (a disabled service with connections, a task that does not fit
+// the service) are errors; each says where, as a line and column or as a path such as
 // clusters[0] (cluster "c" of project "p"): connections[2].status.
 func ParseSeed(data []byte) (Seed, error) {
 	var f seedFile
@@ -154,9 +157,10 @@ func ParseSeed(data []byte) (Seed, error) {
 	return seed, nil
 }
 
-// ReadSeedFile reads and decodes a seed file (see ParseSeed). Errors start with the path.
+// ReadSeedFile reads and decodes a seed file (see ParseSeed) of at most MaxSeedFileSize
+// bytes. Errors start with the path.
 func ReadSeedFile(path string) (Seed, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return Seed{}, fmt.Errorf("seed file: %w", err)
 	}
@@ -165,6 +169,32 @@ func ReadSeedFile(path string) (Seed, error) {
 		return Seed{}, fmt.Errorf("seed file %s: %w", path, err)
 	}
 	return seed, nil
+}
+
+// MaxSeedFileSize is the largest seed or state file the emulator reads, in bytes: several
+// clusters of MaxSynthetic connections (about 30 MB each as JSON).
+const MaxSeedFileSize = 256 << 20
+
+// readBounded reads the file at path, refusing one larger than MaxSeedFileSize before
+// reading it (and, should it grow meanwhile, after reading one byte more).
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tooLarge := fmt.Errorf("%s is larger than %d bytes", path, MaxSeedFileSize)
+	if info, err := f.Stat(); err == nil && info.Size() > MaxSeedFileSize {
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxSeedFileSize+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case len(data) > MaxSeedFileSize:
+		return nil, tooLarge
+	}
+	return data, nil
 }
 
 // decodeError says where decoding failed, by line and column.

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,24 @@ func TestWithSeedFile_servesTheExampleFile(t *testing.T) {
 	}
 	for i, want := range file.Clusters {
 		r := get(t, f.strict, f.URL, connectionsPath(f.ProjectID, f.ClusterIDs[i]), nil)
+		if want["service_disabled"] == true {
+			checkError(t, r, http.StatusBadRequest, "CSS.5182")
+			continue
+		}
+		// The details given are what ShowClusterDetail answers, with the cluster's ID and no
+		// task; the emulator's own fields are not in the list.
+		if d, ok := want["detail"].(map[string]any); ok {
+			var got map[string]any
+			if err := json.Unmarshal(get(t, f.strict, f.URL, "/v1.0/"+f.ProjectID+"/clusters/"+f.ClusterIDs[i], nil).body, &got); err != nil {
+				t.Fatal(err)
+			}
+			d["id"], d["actions"] = f.ClusterIDs[i], []any{}
+			if diff := cmp.Diff(d, got); diff != "" {
+				t.Errorf("detail of %s (-want +got):\n%s", f.ClusterIDs[i], diff)
+			}
+		}
+		delete(want, "detail")
+		delete(want, "service_options")
 		var got map[string]any
 		if err := json.Unmarshal(r.body, &got); err != nil {
 			t.Fatal(err)
@@ -85,7 +104,7 @@ func TestParseSeed_errors(t *testing.T) {
 			[]string{"clusters[0].total_count: 2, but the cluster has 1 connections"}},
 		{"cluster twice", `{"clusters":[{"project_id":"p","cluster_id":"c"},{"project_id":"p","cluster_id":"c"}]}`, []string{`clusters[1]: cluster "c" of project "p" is also clusters[0]`}},
 		{"no project", `{"clusters":[{"cluster_id":"c"}]}`, []string{"clusters[0]: project ID is empty"}},
-		{"slash in cluster ID", `{"clusters":[{"project_id":"p","cluster_id":"a/b"}]}`, []string{`clusters[0]: cluster ID "a/b" has "/"`}},
+		{"slash in cluster ID", `{"clusters":[{"project_id":"p","cluster_id":"a/b"}]}`, []string{`clusters[0]: cluster ID "a/b" contains '/'`}},
 		{"dot segment", `{"clusters":[{"project_id":"..","cluster_id":"c"}]}`, []string{"dot segment"}},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/client"
@@ -170,12 +171,8 @@ func TestServer_ShowVpcepConnection_outOfRange(t *testing.T) {
 		{Offset: ptr[int32](-1)}, {Offset: ptr[int32](1001)}, {Limit: ptr[int32](0)}, {Limit: ptr[int32](1001)}, {Limit: ptr[int32](-5)},
 	} {
 		resp, err := s.ShowVpcepConnection(context.Background(), api.ShowVpcepConnectionRequestObject{ProjectId: "p", ClusterId: "c", Params: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bad, ok := resp.(api.ShowVpcepConnection400JSONResponse)
-		if !ok || *bad.Body.ErrCode != "CSS.0001" {
-			t.Errorf("%+v: %#v", p, resp)
+		if !errors.Is(err, emulator.ErrIncorrectParameters) || resp != nil {
+			t.Errorf("%+v: %#v, %v", p, resp, err)
 		}
 	}
 	// Through the bare handler, with no contract in front.
@@ -227,7 +224,8 @@ func TestEmulator_pathAndMethodWithoutOperation(t *testing.T) {
 		checkError(t, r, http.StatusBadRequest, "CSS.0001", `path parameter "cluster_id"`, "dot segment")
 	}
 
-	for _, m := range []string{http.MethodPost, http.MethodDelete, http.MethodHead} {
+	allowed := specMethods(t, connectionsTemplate)
+	for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodHead} {
 		r = do(t, f.lax, m, f.URL+defaultPath, nil)
 		if m == http.MethodHead {
 			if r.status != http.StatusMethodNotAllowed || len(r.body) != 0 {
@@ -237,8 +235,8 @@ func TestEmulator_pathAndMethodWithoutOperation(t *testing.T) {
 			continue
 		}
 		checkError(t, r, http.StatusMethodNotAllowed, "CSS.0004", m)
-		if allow := r.header.Get("Allow"); allow != http.MethodGet {
-			t.Errorf("Allow %q", allow)
+		if allow := r.header.Get("Allow"); allow != strings.Join(allowed, ", ") {
+			t.Errorf("Allow %q, want %q", allow, strings.Join(allowed, ", "))
 		}
 	}
 }
@@ -313,28 +311,48 @@ func TestEmulator_everyStatusMatchesTheSpec(t *testing.T) {
 	plain := setup(t)
 	authed := setup(t, emulator.WithToken(testToken))
 	failing := setup(t, emulator.WithFailRate(1, 1))
+	tasks := setup(t, offSeed(), emulator.WithTaskDuration(time.Hour))
 	seen := map[int]bool{}
-	check := func(f *fixture, method, target string, status int, code string) {
+	checkBody := func(f *fixture, method, target, body string, status int, code string) {
 		t.Helper()
-		r := do(t, f.lax, method, f.URL+target, nil)
+		var r response
+		if body == "" {
+			r = do(t, f.lax, method, f.URL+target, nil)
+		} else {
+			r = doBody(t, f.lax, method, f.URL+target, body)
+		}
 		seen[r.status] = true
-		if status == http.StatusOK {
+		if code == "" {
 			if r.status != status {
 				t.Fatalf("%s %s: %d %s", method, target, r.status, r.body)
 			}
-			decodeList(t, r.body)
+			if method == http.MethodGet && strings.HasSuffix(target, "/connections") {
+				decodeList(t, r.body)
+			}
 			checkRequestID(t, r.header)
 			return
 		}
 		checkError(t, r, status, code)
 	}
+	check := func(f *fixture, method, target string, status int, code string) {
+		t.Helper()
+		checkBody(f, method, target, "", status, code)
+	}
+	service := "/v1.0/p/clusters/" + offCluster + "/vpcepservice/"
+	checkBody(tasks, http.MethodPost, service+"open", "{}", 200, "")
+	checkBody(tasks, http.MethodPost, service+"open", "{}", 202, "CSS.0011")
+	checkBody(tasks, http.MethodPost, service+"permissions", `{"vpc_permissions":[]}`, 202, "CSS.0011")
+	check(tasks, http.MethodGet, service+"connections", 400, "CSS.5182")
+	check(tasks, http.MethodGet, "/v1.0/p/clusters/"+offCluster, 200, "")
+	checkBody(plain, http.MethodPost, "/v1.0/"+plain.ProjectID+"/clusters/"+emulator.DefaultClusterID+"/vpcepservice/open", "{}", 409, "CSS.0031")
+	checkBody(plain, http.MethodPost, defaultPath, `{"action":"receive","endpoint_id_list":["`+noEndpoint+`"]}`, 404, "CSS.0028")
 	check(plain, http.MethodGet, defaultPath, 200, "")
 	check(plain, http.MethodGet, defaultPath+"?offset=5&limit=1", 200, "")
 	check(plain, http.MethodGet, defaultPath+"?limit=0", 400, "CSS.0001")
 	check(authed, http.MethodGet, defaultPath, 401, "APIGW.0301")
 	check(plain, http.MethodGet, connectionsPath("demo-project", "nope"), 404, "CSS.3027")
 	check(plain, http.MethodGet, "/v1.0/nope", 404, "CSS.0016")
-	check(plain, http.MethodPost, defaultPath, 405, "CSS.0004")
+	check(plain, http.MethodDelete, defaultPath, 405, "CSS.0004")
 	for range 10 { // rate 1: every request fails, 429 or 503 as seed 1 draws them
 		r := get(t, failing.lax, failing.URL, defaultPath, nil)
 		seen[r.status] = true
@@ -347,7 +365,7 @@ func TestEmulator_everyStatusMatchesTheSpec(t *testing.T) {
 			t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
 		}
 	}
-	for _, s := range []int{200, 400, 401, 404, 405, 429, 503} {
+	for _, s := range []int{200, 202, 400, 401, 404, 405, 409, 429, 503} {
 		if !seen[s] {
 			t.Errorf("no answer with status %d was seen", s)
 		}

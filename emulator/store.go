@@ -1,155 +1,240 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
+	"time"
 
-	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-// ErrNotFound is wrapped by the Store's errors when a project or cluster does not exist. The
-// handler answers it with 404 {"errCode":"CSS.3027",...}, as the service does for a cluster
-// that does not exist.
-var ErrNotFound = errors.New("emulator: not found")
-
-// Cluster is the state of one CSS cluster as ShowVpcepConnection shows it. In a seed file it is
-// written as the fields of a response body (see the package doc).
-type Cluster struct {
-	// Connections are the cluster's VPC endpoint connections, in the order they are listed.
-	// Each needs a unique, non-empty ID and a status of accepted or rejected; every other field
-	// is optional and, when set, must match the spec (time stamps, IP addresses).
-	Connections []api.Connection `json:"connections"`
-	// Permissions is the VPC endpoint whitelist. Nil (null or absent in a seed file) leaves
-	// "permissions" out of responses, as the 2023 API did; an empty, non-nil slice sends [].
-	Permissions []api.Permission `json:"permissions"`
-	// VpcServiceName is the name of the VPC endpoint service; empty leaves it out of responses.
-	VpcServiceName string `json:"vpcServiceName,omitempty"`
-	// UpdateSwitch is vpcepUpdateSwitch: whether the VPC endpoint is enabled.
-	UpdateSwitch api.FlexBool `json:"vpcepUpdateSwitch"`
-}
-
 // Store holds the state of the emulator: any number of projects, each with any number of
-// clusters. It is safe for concurrent use. Every method that stores a Cluster checks it first,
-// so what the emulator serves always matches the spec, and keeps its own deep copy, so the
-// caller may go on using what it passed in.
+// clusters (Cluster, plain data). It is safe for concurrent use. Every method that stores a
+// cluster checks it first, so what the emulator serves always matches the spec, and keeps its
+// own deep copy, so the caller may go on using what it passed in.
+//
+// A cluster's task ends by the Store's clock (the emulator's, WithClock): the first call or
+// request that finds it due applies its outcome. With a state file (WithStateFile) every
+// change is written to it before it is made; a change that cannot be written is not made.
 type Store struct {
 	mu       sync.RWMutex
-	projects map[string]map[string]*snapshot
+	projects map[string]map[string]*entry
+	order    [][2]string // project and cluster IDs in the order they were stored
+
+	now          func() time.Time
+	taskDuration time.Duration
+	file         *stateFile // nil without WithStateFile
 }
 
-// snapshot is a cluster as served: built once per change, never modified afterwards, so a
-// request can use it after the lock is released while a writer swaps in a new one.
-type snapshot struct {
-	conns        []api.Connection
-	perms        *[]api.Permission
-	serviceName  *string
-	updateSwitch api.FlexBool
-	total        int32
-
-	// The 200 body, encoded ahead as the generated ShowVpcepConnection200JSONResponse encodes
-	// it, so that a request only writes slices of it: joined holds every connection's JSON,
-	// each followed by a comma, connection i from starts[i] (starts[len(conns)] is the end);
-	// tail is what follows the connections (permissions, total_count, vpcServiceName,
-	// vpcepUpdateSwitch).
-	joined []byte
-	starts []int
-	tail   []byte
+// entry is a stored cluster. It is never modified once stored: a change stores a new entry,
+// so a request can use one after the lock is released while a writer swaps in the next.
+type entry struct {
+	c    Cluster
+	list listCache
 }
 
-// NewStore returns a Store holding the clusters of seed. It fails, naming the cluster and the
-// field, when a cluster appears twice or breaks the spec.
+// NewStore returns a Store holding the clusters of seed, whose tasks end at once (Emulator
+// sets the task duration and the clock). It fails, naming the cluster and the field, when a
+// cluster appears twice or breaks the spec.
 func NewStore(seed Seed) (*Store, error) {
 	if err := seed.check(); err != nil {
 		return nil, fmt.Errorf("emulator: seed: %w", err)
 	}
-	s := &Store{projects: make(map[string]map[string]*snapshot)}
+	s := &Store{projects: make(map[string]map[string]*entry), now: time.Now}
 	for i, sc := range seed.Clusters {
-		snap, err := buildSnapshot(sc.Cluster)
+		e, err := newEntry(sc.ClusterID, sc.Cluster)
 		if err != nil {
 			return nil, fmt.Errorf("emulator: seed: clusters[%d]: %w", i, err)
 		}
-		s.put(sc.ProjectID, sc.ClusterID, snap)
+		s.put(sc.ProjectID, sc.ClusterID, e)
 	}
 	return s, nil
 }
 
-func (s *Store) put(projectID, clusterID string, snap *snapshot) {
-	p := s.projects[projectID]
-	if p == nil {
-		p = make(map[string]*snapshot)
-		s.projects[projectID] = p
+// newEntry checks c and makes the entry that serves a deep copy of it.
+func newEntry(clusterID string, c Cluster) (*entry, error) {
+	if err := checkCluster(clusterID, c); err != nil {
+		return nil, err
 	}
-	p[clusterID] = snap
+	c = c.clone()
+	if err := normalize(clusterID, &c); err != nil {
+		return nil, err
+	}
+	return &entry{c: c}, nil
 }
 
-// lookup returns the cluster's snapshot or an error wrapping ErrNotFound. Callers hold s.mu.
-func (s *Store) lookup(projectID, clusterID string) (*snapshot, error) {
+// put stores e, or removes the cluster when e is nil. Callers hold s.mu.
+func (s *Store) put(projectID, clusterID string, e *entry) {
+	key := [2]string{projectID, clusterID}
+	p := s.projects[projectID]
+	if e == nil {
+		delete(p, clusterID)
+		if len(p) == 0 {
+			delete(s.projects, projectID)
+		}
+		s.order = slices.DeleteFunc(s.order, func(k [2]string) bool { return k == key })
+		return
+	}
+	if p == nil {
+		p = make(map[string]*entry)
+		s.projects[projectID] = p
+	}
+	if _, ok := p[clusterID]; !ok {
+		s.order = append(s.order, key)
+	}
+	p[clusterID] = e
+}
+
+// commit writes the state with the cluster replaced by e (removed when e is nil) to the state
+// file, if there is one, and then stores it. Callers hold s.mu for writing.
+func (s *Store) commit(projectID, clusterID string, e *entry) error {
+	if s.file != nil {
+		if err := s.file.write(s.snapshot(projectID, clusterID, e)); err != nil {
+			return err
+		}
+	}
+	s.put(projectID, clusterID, e)
+	return nil
+}
+
+// save writes the whole state to the state file.
+func (s *Store) save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.write(s.snapshot("", "", nil)) // no cluster has empty IDs: nothing is replaced
+}
+
+// snapshot is the Store's state as a Seed, in order, with the cluster replaced by e (left out
+// when e is nil). Its clusters share the entries' memory, which is never modified. Callers
+// hold s.mu.
+func (s *Store) snapshot(projectID, clusterID string, e *entry) Seed {
+	seed := Seed{Clusters: make([]SeedCluster, 0, len(s.order)+1)}
+	replaced := false
+	for _, k := range s.order {
+		cur := s.projects[k[0]][k[1]]
+		if k == [2]string{projectID, clusterID} {
+			cur, replaced = e, true
+		}
+		if cur != nil {
+			seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: k[0], ClusterID: k[1], Cluster: cur.c})
+		}
+	}
+	if !replaced && e != nil {
+		seed.Clusters = append(seed.Clusters, SeedCluster{ProjectID: projectID, ClusterID: clusterID, Cluster: e.c})
+	}
+	return seed
+}
+
+// lookup returns the cluster's entry or a refusal wrapping ErrNotFound. Callers hold s.mu.
+func (s *Store) lookup(projectID, clusterID string) (*entry, error) {
 	p, ok := s.projects[projectID]
 	if !ok {
-		return nil, &notFoundError{projectID: projectID, clusterID: clusterID, noProject: true}
+		return nil, refuse(ErrNotFound, "project %s has no clusters", quote.Value(projectID))
 	}
-	snap, ok := p[clusterID]
+	e, ok := p[clusterID]
 	if !ok {
-		return nil, &notFoundError{projectID: projectID, clusterID: clusterID}
+		return nil, refuse(ErrNotFound, "project %s has no cluster %s", quote.Value(projectID), quote.Value(clusterID))
 	}
-	return snap, nil
+	return e, nil
+}
+
+// get returns the cluster's entry, its task ended first if it is due: the read path of every
+// request, which takes the write lock only when a task has ended since the last look.
+func (s *Store) get(projectID, clusterID string) (*entry, error) {
+	s.mu.RLock()
+	e, err := s.lookup(projectID, clusterID)
+	s.mu.RUnlock()
+	if err != nil || e.c.Task == nil || s.now().Before(e.c.Task.EndsAt) {
+		return e, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settled(projectID, clusterID, s.now())
+}
+
+// settled returns the cluster's entry after ending its task if it is due at now, which is
+// stored (and written) first. Callers hold s.mu for writing.
+func (s *Store) settled(projectID, clusterID string, now time.Time) (*entry, error) {
+	e, err := s.lookup(projectID, clusterID)
+	if err != nil {
+		return nil, err
+	}
+	if t := e.c.Task; t == nil || now.Before(t.EndsAt) {
+		return e, nil
+	}
+	c := e.c.clone()
+	endTask(clusterID, &c)
+	next := &entry{c: c}
+	if err := s.commit(projectID, clusterID, next); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// change changes a cluster: its task ended first if it is due, fn gets a deep copy to
+// modify and the time, and the result replaces the cluster once it passes the checks and is
+// written. When fn fails or the result does not pass, the cluster stays as it was (with its
+// due task ended) and the error is returned. fn runs with the Store locked; it must not call
+// the Store.
+func (s *Store) change(projectID, clusterID string, fn func(c *Cluster, now time.Time) error) (*entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	e, err := s.settled(projectID, clusterID, now)
+	if err != nil {
+		return nil, err
+	}
+	c := e.c.clone()
+	if err := fn(&c, now); err != nil {
+		return nil, err
+	}
+	next, err := newEntry(clusterID, c)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
+	}
+	if err := s.commit(projectID, clusterID, next); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // PutCluster creates the cluster, or replaces it, with a copy of c. It fails when the IDs
 // cannot be requested (empty, ".", "..", or holding "/", "\", "?", "#", a control character or
-// leading or trailing white space) or c breaks the spec.
+// leading or trailing white space), when c breaks the spec, or when the state file cannot be
+// written.
 func (s *Store) PutCluster(projectID, clusterID string, c Cluster) error {
 	if err := checkIDs(projectID, clusterID); err != nil {
 		return fmt.Errorf("emulator: PutCluster: %w", err)
 	}
-	snap, err := newSnapshot(c)
+	e, err := newEntry(clusterID, c)
 	if err != nil {
-		return fmt.Errorf("emulator: PutCluster: cluster %q of project %q: %w", clusterID, projectID, err)
+		return fmt.Errorf("emulator: PutCluster: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.put(projectID, clusterID, snap)
-	return nil
+	return s.commit(projectID, clusterID, e)
 }
 
-// Cluster returns a copy of the cluster, or an error wrapping ErrNotFound.
+// Cluster returns a copy of the cluster (its task ended first if it is due), or an error
+// wrapping ErrNotFound.
 func (s *Store) Cluster(projectID, clusterID string) (Cluster, error) {
-	s.mu.RLock()
-	snap, err := s.lookup(projectID, clusterID)
-	s.mu.RUnlock()
+	e, err := s.get(projectID, clusterID)
 	if err != nil {
 		return Cluster{}, err
 	}
-	return snap.cluster(), nil
+	return e.c.clone(), nil
 }
 
 // UpdateCluster changes a cluster: fn gets a copy to modify, and the result replaces the
 // cluster once it passes the same checks as PutCluster. When fn fails, or the result does not
 // pass, the cluster stays as it was and the error is returned. fn runs with the Store locked,
 // so updates never get lost between concurrent callers; it must not call the Store. A cluster
-// that does not exist is an error wrapping ErrNotFound.
+// that does not exist is an error wrapping ErrNotFound. A task that is due has ended before fn
+// sees the cluster.
 func (s *Store) UpdateCluster(projectID, clusterID string, fn func(c *Cluster) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap, err := s.lookup(projectID, clusterID)
-	if err != nil {
-		return err
-	}
-	c := snap.cluster()
-	if err := fn(&c); err != nil {
-		return err
-	}
-	next, err := newSnapshot(c)
-	if err != nil {
-		return fmt.Errorf("emulator: UpdateCluster: cluster %q of project %q: %w", clusterID, projectID, err)
-	}
-	s.projects[projectID][clusterID] = next
-	return nil
+	_, err := s.change(projectID, clusterID, func(c *Cluster, _ time.Time) error { return fn(c) })
+	return err
 }
 
 // DeleteCluster removes a cluster; a project left without clusters is removed too. A cluster
@@ -160,11 +245,7 @@ func (s *Store) DeleteCluster(projectID, clusterID string) error {
 	if _, err := s.lookup(projectID, clusterID); err != nil {
 		return err
 	}
-	delete(s.projects[projectID], clusterID)
-	if len(s.projects[projectID]) == 0 {
-		delete(s.projects, projectID)
-	}
-	return nil
+	return s.commit(projectID, clusterID, nil)
 }
 
 // Projects returns the IDs of the projects that have clusters, sorted.
@@ -191,162 +272,10 @@ func (s *Store) ClusterIDs(projectID string) []string {
 	return ids
 }
 
-// page is connections start to end of a snapshot.
-type page struct {
-	snap       *snapshot
-	start, end int
-}
-
-// conns returns the page's connections, which must not be modified.
-func (p page) conns() []api.Connection { return p.snap.conns[p.start:p.end:p.end] }
-
-// page returns the connections from offset on, at most limit of them (offset and limit are
-// not negative), or an error wrapping ErrNotFound.
-func (s *Store) page(projectID, clusterID string, offset, limit int) (page, error) {
+// clusterOrder returns the project and cluster IDs in the order they were stored, for
+// NewTestServer.
+func (s *Store) clusterOrder() [][2]string {
 	s.mu.RLock()
-	snap, err := s.lookup(projectID, clusterID)
-	s.mu.RUnlock()
-	if err != nil {
-		return page{}, err
-	}
-	n := len(snap.conns)
-	start := min(offset, n)
-	return page{snap: snap, start: start, end: start + min(limit, n-start)}, nil
-}
-
-// newSnapshot checks c and makes the snapshot that serves it.
-func newSnapshot(c Cluster) (*snapshot, error) {
-	if err := checkCluster(c); err != nil {
-		return nil, err
-	}
-	return buildSnapshot(c)
-}
-
-// buildSnapshot makes the snapshot that serves c, which has been checked, from a deep copy.
-func buildSnapshot(c Cluster) (*snapshot, error) {
-	snap := &snapshot{
-		conns:        make([]api.Connection, len(c.Connections)),
-		starts:       make([]int, len(c.Connections)+1),
-		updateSwitch: c.UpdateSwitch,
-		total:        int32(min(len(c.Connections), math.MaxInt32)),
-	}
-	for i, conn := range c.Connections {
-		conn = cloneConnection(conn)
-		setTime(conn.CreatedAt)
-		setTime(conn.UpdateAt)
-		snap.conns[i] = conn
-		enc, err := json.Marshal(conn)
-		if err != nil {
-			return nil, fmt.Errorf("connections[%d]: %w", i, err)
-		}
-		snap.starts[i] = len(snap.joined)
-		snap.joined = append(append(snap.joined, enc...), ',')
-	}
-	snap.starts[len(snap.conns)] = len(snap.joined)
-	if c.Permissions != nil {
-		perms := make([]api.Permission, len(c.Permissions))
-		for i, p := range c.Permissions {
-			p = clonePermission(p)
-			setTime(p.CreatedAt)
-			perms[i] = p
-		}
-		snap.perms = &perms
-	}
-	if c.VpcServiceName != "" {
-		name := c.VpcServiceName
-		snap.serviceName = &name
-	}
-	tail, err := encodeTail(snap)
-	if err != nil {
-		return nil, err
-	}
-	snap.tail = tail
-	return snap, nil
-}
-
-// encodeTail encodes the snapshot's body without connections, with the generated type, and
-// returns what follows the opening of the connections array.
-func encodeTail(snap *snapshot) ([]byte, error) {
-	var buf bytes.Buffer
-	empty := api.ShowVpcepConnection200JSONResponse(snap.list(nil))
-	if err := json.NewEncoder(&buf).Encode(empty); err != nil {
-		return nil, err
-	}
-	tail, ok := bytes.CutPrefix(buf.Bytes(), []byte(bodyHead))
-	if !ok || !bytes.HasPrefix(tail, []byte("]")) {
-		return nil, fmt.Errorf("emulator: the generated 200 body does not start with %s: %.40s", bodyHead, buf.Bytes())
-	}
-	return tail, nil
-}
-
-// bodyHead opens every 200 body.
-const bodyHead = `{"connections":[`
-
-// list returns the response body of snap with conns as its connections (nil for none).
-func (snap *snapshot) list(conns []api.Connection) api.ConnectionList {
-	if conns == nil {
-		conns = []api.Connection{}
-	}
-	sw := snap.updateSwitch
-	return api.ConnectionList{
-		Connections:       conns,
-		Permissions:       snap.perms,
-		TotalCount:        snap.total,
-		VpcServiceName:    snap.serviceName,
-		VpcepUpdateSwitch: &sw,
-	}
-}
-
-// cluster returns a deep copy of what snap serves.
-func (snap *snapshot) cluster() Cluster {
-	c := Cluster{Connections: make([]api.Connection, len(snap.conns)), UpdateSwitch: snap.updateSwitch}
-	for i, conn := range snap.conns {
-		c.Connections[i] = cloneConnection(conn)
-	}
-	if snap.perms != nil {
-		c.Permissions = make([]api.Permission, len(*snap.perms))
-		for i, p := range *snap.perms {
-			c.Permissions[i] = clonePermission(p)
-		}
-	}
-	if snap.serviceName != nil {
-		c.VpcServiceName = *snap.serviceName
-	}
-	return c
-}
-
-// setTime sets the Time of a FlexTime built with Raw alone, which checkCluster has found to
-// parse, so that doc-quirk mode can re-format it without parsing it per request.
-func setTime(t *api.FlexTime) {
-	if t != nil && t.Raw != "" && t.Time.IsZero() {
-		t.Time, _ = t.Parse()
-	}
-}
-
-func cloneConnection(c api.Connection) api.Connection {
-	c.CreatedAt = clonePtr(c.CreatedAt)
-	c.DomainId = clonePtr(c.DomainId)
-	c.MaxSession = clonePtr(c.MaxSession)
-	c.SpecificationName = clonePtr(c.SpecificationName)
-	c.UpdateAt = clonePtr(c.UpdateAt)
-	c.VpcepDnsName = clonePtr(c.VpcepDnsName)
-	c.VpcepIp = clonePtr(c.VpcepIp)
-	c.VpcepIpv6Address = clonePtr(c.VpcepIpv6Address)
-	return c
-}
-
-func clonePermission(p api.Permission) api.Permission {
-	p.CreatedAt = clonePtr(p.CreatedAt)
-	p.Id = clonePtr(p.Id)
-	p.Permission = clonePtr(p.Permission)
-	p.PermissionType = clonePtr(p.PermissionType)
-	return p
-}
-
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
+	defer s.mu.RUnlock()
+	return slices.Clone(s.order)
 }

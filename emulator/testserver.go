@@ -53,7 +53,8 @@ type TestServer struct {
 }
 
 // NewTestServer starts an Emulator configured by opts on a free loopback port, with response
-// validation on (WithResponseValidation), and stops it when the test ends: it shuts it down
+// validation on (WithResponseValidation) and tasks that end at once (WithTaskDuration(0),
+// unless opts set another duration), and stops it when the test ends: it shuts it down
 // gracefully, waits for Serve to return and closes the idle connections of Client, so that a
 // goroutine leak check (go.uber.org/goleak) finds nothing left. If the emulator sent a
 // response that breaks the spec (a bug of the emulator), the cleanup fails the test with the
@@ -69,7 +70,7 @@ func NewTestServer(t TB, opts ...Option) *TestServer {
 		defer mu.Unlock()
 		problems = append(problems, ve.Error())
 	})
-	e, err := New(append([]Option{WithResponseValidation(), collect}, opts...)...)
+	e, err := New(append([]Option{WithResponseValidation(), WithTaskDuration(0), collect}, opts...)...)
 	if err != nil {
 		t.Fatalf("emulator.NewTestServer: %v", err)
 	}
@@ -81,9 +82,9 @@ func NewTestServer(t TB, opts ...Option) *TestServer {
 	go func() { served <- e.Serve(l) }()
 
 	ts := &TestServer{URL: "http://" + l.Addr().String(), Emulator: e, client: &http.Client{Transport: &http.Transport{}}}
-	if len(e.order) > 0 {
-		ts.ProjectID = e.order[0][0]
-		for _, c := range e.order {
+	if order := e.store.clusterOrder(); len(order) > 0 {
+		ts.ProjectID = order[0][0]
+		for _, c := range order {
 			if c[0] == ts.ProjectID {
 				ts.ClusterIDs = append(ts.ClusterIDs, c[1])
 			}

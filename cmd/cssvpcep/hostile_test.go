@@ -133,12 +133,16 @@ func TestServe_hostileFlags(t *testing.T) {
 	usage := func(name string, args []string, want ...string) hostileRow {
 		return hostileRow{name: name, args: append([]string{"--addr", "127.0.0.1:0"}, args...), code: exitUsage, want: want}
 	}
+	dir := t.TempDir()
 	runHostileRows(t, "serve", []hostileRow{
 		usage("negative connections", []string{"--connections", "-1"}, "--connections: -1 is out of range 0-100000"),
 		usage("infinite fail rate", []string{"--fail-rate", "Inf"}, `--fail-rate: "Inf" is not a number from 0 to 1`),
 		usage("negative fail rate", []string{"--fail-rate", "-0.1"}, `--fail-rate: "-0.1" is not a number from 0 to 1`),
 		usage("latency out of range", []string{"--latency", "1e9h"}, `--latency: "1e9h" is not a duration, such as 200ms or 1.5s`),
 		usage("empty address", []string{"--addr", ""}, `--addr: "": missing port in address`),
+		usage("an empty state file name", []string{"--state", ""}, "--state: the path is empty"),
+		usage("a state file that is a directory", []string{"--state", dir}, "--state: state file: read "+dir+": is a directory"),
+		usage("a task duration out of range", []string{"--task-duration", "1e9h"}, `--task-duration: "1e9h" is not a duration, such as 200ms or 1.5s`),
 		usage("a port out of range", []string{"--addr", "127.0.0.1:99999"}, `--addr: "127.0.0.1:99999": port 99999 is out of range 0-65535`),
 		usage("a port far out of range", []string{"--addr", "127.0.0.1:99999999999999999999"},
 			`--addr: "127.0.0.1:99999999999999999999": port 99999999999999999999 is out of range 0-65535`),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,13 +19,18 @@ import (
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-const serveLong = `Runs the emulator, an in-memory CSS endpoint for ShowVpcepConnection, until SIGINT (Ctrl+C)
-or SIGTERM, then stops it gracefully, letting the requests in flight finish. It prints the URL
-it listens on and, for every cluster it serves, a connections command to run against it.`
+const serveLong = `Runs the emulator, an in-memory CSS endpoint for the VPC endpoint operations (enabling and
+disabling the service, listing, accepting and rejecting connections, the whitelist) and the
+cluster details, until SIGINT (Ctrl+C) or SIGTERM, then stops it gracefully, letting the
+requests in flight finish. It prints the URL it listens on and, for every cluster it serves,
+a connections command to run against it. GET /openapi.yaml serves the spec, and POST
+/emulator/v1/{project_id}/clusters/{cluster_id}/endpoints with {"domain_id": "<account>"}
+adds a consumer's VPC endpoint (see package emulator's documentation).`
 
 const serveMore = `
 Exit status: 0 stopped by a signal (requests still in flight after 10s are cut off); 1 the
-emulator could not start or the address could not be listened on; 2 usage error.
+emulator could not start or the address could not be listened on; 2 usage error, a seed or
+state file that cannot be read or does not decode included.
 `
 
 // shutdownTimeout bounds how long serve waits for the requests in flight once told to stop;
@@ -34,17 +40,18 @@ var shutdownTimeout = 10 * time.Second
 
 // serveFlags are the flags of the serve command.
 type serveFlags struct {
-	addr, seed, token, ak, sk stringFlag
-	connections               intFlag
-	latency                   durationFlag
-	failRate                  fractionFlag
-	docQuirks, debug          bool
+	addr, seed, state, token, ak, sk stringFlag
+	connections                      intFlag
+	latency, taskDuration            durationFlag
+	failRate                         fractionFlag
+	docQuirks, debug                 bool
 }
 
 func (c *cli) serveCommand() *cobra.Command {
 	f := &serveFlags{
-		addr:        stringFlag{value: "127.0.0.1:8080"},
-		connections: intFlag{min: 0, max: emulator.MaxSynthetic},
+		addr:         stringFlag{value: "127.0.0.1:8080"},
+		connections:  intFlag{min: 0, max: emulator.MaxSynthetic},
+		taskDuration: durationFlag{value: emulator.DefaultTaskDuration},
 	}
 	cmd := &cobra.Command{
 		Use:         "serve",
@@ -64,6 +71,11 @@ func (c *cli) serveCommand() *cobra.Command {
 		"documentation, an example in emulator/testdata/seed.json")
 	fs.Var(&f.connections, "connections", "add cluster synthetic-N of project demo-project with `N` made-up "+
 		"connections (0-100000), for paging and load tests")
+	fs.Var(&f.state, "state", "keep the state in `FILE`: loaded at start when it exists (the seed and "+
+		"--connections are then not used), else made from the seed; written atomically after every change. "+
+		"A file that cannot be read is an error, never replaced")
+	fs.Var(&f.taskDuration, "task-duration", fmt.Sprintf("the tasks of enabling and disabling the VPC endpoint "+
+		"service last `D`, such as 30s (default %v); 0 ends them at once", emulator.DefaultTaskDuration))
 	fs.Var(&f.token, "token", "accept only requests with the X-Auth-Token `T`")
 	fs.Var(&f.ak, "ak", "accept only requests signed with the access key `AK` and the secret key of --sk "+
 		"(with --token too, either credential is accepted). These are flags because the emulator is local "+
@@ -86,6 +98,10 @@ func (c *cli) serve(ctx context.Context, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Whether the state is loaded or made from the seed, for the lines printed: New decides
+	// the same way a moment later.
+	_, statErr := os.Stat(f.state.value)
+	stateLoaded := f.state.set && statErr == nil
 	e, err := emulator.New(opts...)
 	if err != nil {
 		return emulatorError(err)
@@ -97,7 +113,7 @@ func (c *cli) serve(ctx context.Context, f *serveFlags) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- e.Serve(l) }()
-	c.printServing(e, f, l.Addr())
+	c.printServing(e, f, l.Addr(), stateLoaded)
 
 	select {
 	case <-ctx.Done():
@@ -144,6 +160,9 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	if f.latency.value < 0 {
 		problems = append(problems, usagef("--latency: %v is negative", f.latency.value))
 	}
+	if f.taskDuration.value < 0 {
+		problems = append(problems, usagef("--task-duration: %v is negative", f.taskDuration.value))
+	}
 	if err := usageErrors(problems); err != nil {
 		return nil, err
 	}
@@ -155,6 +174,10 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	if f.connections.set {
 		opts = append(opts, emulator.WithSynthetic(emulator.DefaultProjectID, syntheticID(f.connections.value), f.connections.value))
 	}
+	if f.state.set {
+		opts = append(opts, emulator.WithStateFile(f.state.value))
+	}
+	opts = append(opts, emulator.WithTaskDuration(f.taskDuration.value))
 	if f.token.set {
 		opts = append(opts, emulator.WithToken(f.token.value))
 	}
@@ -192,11 +215,13 @@ func checkPort(port string) string {
 // emulatorFlags are the flags that give an emulator option, by the option's name; WithAccessKey's
 // two flags are told apart by the argument at fault (emulatorFlag).
 var emulatorFlags = map[string]string{
-	"WithSeedFile":  "--seed",
-	"WithSynthetic": "--connections",
-	"WithToken":     "--token",
-	"WithLatency":   "--latency",
-	"WithFailRate":  "--fail-rate",
+	"WithSeedFile":     "--seed",
+	"WithSynthetic":    "--connections",
+	"WithStateFile":    "--state",
+	"WithTaskDuration": "--task-duration",
+	"WithToken":        "--token",
+	"WithLatency":      "--latency",
+	"WithFailRate":     "--fail-rate",
 }
 
 // emulatorFlag returns the flag that gave the option of ce, "" for an option the command sets
@@ -238,18 +263,27 @@ func syntheticID(n int) string { return "synthetic-" + strconv.Itoa(n) }
 
 // printServing prints where the emulator listens, how it authenticates and a connections
 // command for every cluster it serves.
-func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr) {
+func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, stateLoaded bool) {
 	url := "http://" + reachable(addr)
 	fmt.Fprintf(c.stdout, "emulator listening on %s\n", url)
-	if f.seed.set {
+	switch {
+	case stateLoaded:
+		fmt.Fprintf(c.stdout, "state: %s (loaded; written after every change)\n", f.state.value)
+	case f.state.set:
+		fmt.Fprintf(c.stdout, "state: %s (new, from the seed; written after every change)\n", f.state.value)
+	}
+	switch {
+	case stateLoaded:
+	case f.seed.set:
 		fmt.Fprintf(c.stdout, "seed: %s\n", f.seed.value)
-	} else {
+	default:
 		fmt.Fprintln(c.stdout, "seed: built-in (the API reference's examples)")
 	}
-	if f.connections.set {
+	if f.connections.set && !stateLoaded {
 		fmt.Fprintf(c.stdout, "synthetic cluster: %s (%d connections) in project %s\n",
 			syntheticID(f.connections.value), f.connections.value, emulator.DefaultProjectID)
 	}
+	fmt.Fprintf(c.stdout, "task duration: %v\n", f.taskDuration.value)
 	var env string
 	switch {
 	case f.token.set && f.ak.set:

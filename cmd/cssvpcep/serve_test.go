@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -205,6 +206,10 @@ func TestServe_errors(t *testing.T) {
 		{"too many connections", []string{"--connections", "100001"}, exitUsage, []string{"--connections: 100001 is out of range 0-100000"}},
 		{"bad address", []string{"--addr", "localhost"}, exitUsage, []string{`--addr: "localhost": missing port in address`}},
 		{"no seed file", []string{"--seed", "testdata/no-such-file.json"}, exitUsage, []string{"--seed: seed file: open testdata/no-such-file.json"}},
+		{"negative task duration", []string{"--task-duration", "-1s"}, exitUsage, []string{"--task-duration: -1s is negative"}},
+		{"task duration not a duration", []string{"--task-duration", "long"}, exitUsage, []string{`--task-duration: "long" is not a duration`}},
+		{"a state file in no directory", []string{"--state", "testdata/no-such-dir/state.json"}, exitUsage,
+			[]string{"--state: state file testdata/no-such-dir/state.json: open testdata/"}},
 		{"token with a space", []string{"--token", "a " + testToken}, exitUsage, []string{"--token: the token has a space or control character at byte 1"}},
 		{"an argument", []string{"now"}, exitUsage, []string{`unexpected argument "now"`}},
 		{"address in use", []string{"--addr", busy.Addr().String()}, exitFailure, []string{"cssvpcep serve: --addr: listen tcp " + busy.Addr().String()}},
@@ -348,4 +353,83 @@ func TestServe_stopsWithAStalledRequest(t *testing.T) {
 	if code != exitOK || strings.Join(rest, "\n") != "stopped (context canceled)" || stderr.String() != want {
 		t.Errorf("exit status %d, then stdout %q, stderr %q; want 0, stopped, %q", code, rest, stderr.String(), want)
 	}
+}
+
+// serve --state keeps the state across a restart: a change made through the API by one
+// process is what the next one serves, and the lines printed say which state was loaded.
+func TestServe_stateSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state.json")
+	const account = "0123456789abcdef0123456789abcdef"
+	s := startServe(t, "--state", path, "--task-duration", "0")
+	out := strings.Join(s.stdout, "\n")
+	for _, want := range []string{"state: " + path + " (new, from the seed; written after every change)", "seed: built-in", "task duration: 0s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	whitelist := s.url + "/v1.0/" + emulator.DefaultProjectID + "/clusters/" + emulator.DefaultClusterID + "/vpcepservice/permissions"
+	if status, body := post(t, whitelist, `{"vpc_permissions": ["`+account+`"]}`); status != http.StatusOK {
+		t.Fatalf("whitelist: %d %s", status, body)
+	}
+	if code, _ := s.stop(t, os.Interrupt); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+
+	s = startServe(t, "--state", path, "--connections", "3")
+	out = strings.Join(s.stdout, "\n")
+	if !strings.Contains(out, "state: "+path+" (loaded; written after every change)") || strings.Contains(out, "seed:") || strings.Contains(out, "synthetic") {
+		t.Errorf("stdout after the restart:\n%s", out)
+	}
+	r := runBinary(t, map[string]string{client.EnvAuthToken: "any"}, "connections", "--endpoint", s.url,
+		"--project-id", emulator.DefaultProjectID, "--cluster-id", emulator.DefaultClusterID, "-o", "json")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "iam:domain::"+account) {
+		t.Errorf("the whitelist did not survive the restart:\n%s", r.stdout)
+	}
+	if code, _ := s.stop(t, os.Interrupt); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// A state file that does not decode is a usage error (exit status 2, like a bad --seed file)
+// naming the flag, the file and the problem, and the file is left as it was.
+func TestServe_corruptStateFileIsRefused(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state.json")
+	const corrupt = "{\"clusters\": [\n  {\"project_id\": \"p\", \"cluster_id\": \"c\", \"connections\": [{\"id\": \"a\", \"status\": \"open\"}]}\n]}\n"
+	if err := os.WriteFile(path, []byte(corrupt), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, nil, "serve", "--addr", "127.0.0.1:0", "--state", path)
+	wantCode(t, r, exitUsage)
+	want := "cssvpcep serve: --state: state file " + path + `: clusters[0] (cluster "c" of project "p"): connections[0].status: "open" is not "accepted" or "rejected"`
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+	if data, _ := os.ReadFile(path); string(data) != corrupt {
+		t.Errorf("the file was changed to %q", data)
+	}
+}
+
+// post sends a JSON body and returns the status and the body of the answer.
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(data)
 }

@@ -31,6 +31,9 @@ const (
 	accessKey = "AKLEAKTEST"
 	secretKey = "sk-SECRET-9b1c"
 	wrongSK   = "sk-SECRET-wrong" // a secret too: a wrong secret key is somebody's key
+	password  = "pw-SECRET-5e2d"
+	wrongPW   = "pw-SECRET-wrong"
+	issued    = "tok-SECRET-issued-0001" // what the fake IAM issues for the password
 	project   = "p"
 	cluster   = "c"
 )
@@ -211,7 +214,12 @@ func newClient(t *testing.T, out *output, endpoint string, creds client.Option, 
 	return c
 }
 
-// TestNoSecretLeaks runs the client, with a token and with an access key, against emulators
+// passwordOptions sign in at the IAM at iam with pw.
+func passwordOptions(iam, pw string) []client.Option {
+	return []client.Option{client.WithPassword("user", pw, "domain"), client.WithIAMEndpoint(iam + "/v3")}
+}
+
+// TestNoSecretLeaks runs the client, with a token, with an access key and with a password, against emulators
 // with authentication on, through success, 401, 404, injected 429 and 503 answers retried to
 // the end, attempt and call timeouts, arguments refused, responses that break the spec, a
 // panic in the emulator's handler and one in the client's retry policy, and gets the emulators
@@ -228,13 +236,30 @@ func TestNoSecretLeaks(t *testing.T) {
 		}
 		return time.Now()
 	}
-	auth := []emulator.Option{emulator.WithToken(token), emulator.WithAccessKey(accessKey, secretKey)}
+	auth := []emulator.Option{emulator.WithToken(token), emulator.WithToken(issued), emulator.WithAccessKey(accessKey, secretKey)}
 	_, main := serveEmulator(t, w, out, append(auth, emulator.WithClock(clock), emulator.WithSynthetic(project, cluster, 25))...)
 	_, failing := serveEmulator(t, w, out, append(auth, emulator.WithFailRate(1, 7), emulator.WithSynthetic(project, cluster, 1))...)
 	_, slow := serveEmulator(t, w, out, append(auth, emulator.WithLatency(300*time.Millisecond, 0), emulator.WithSynthetic(project, cluster, 1))...)
 	broken := serveHandler(t, w, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"connections":[{"id":1,"status":"maybe"}],"total_count":"many"}`)
+	}))
+	// IAM issues a token for the right password; for a wrong one it answers 401 with the whole
+	// request body echoed, password and all, as a debugging proxy might.
+	iam := serveHandler(t, w, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if !strings.Contains(string(body), `"password":"`+password+`"`) {
+			w.Header().Set("X-Request-Id", "echo "+string(body))
+			w.WriteHeader(http.StatusUnauthorized)
+			msg, _ := json.Marshal(map[string]any{"error": map[string]any{"code": 401, "message": "The username or password is wrong: " + string(body)}})
+			_, _ = w.Write(msg)
+			return
+		}
+		w.Header().Set("X-Subject-Token", issued)
+		w.WriteHeader(http.StatusCreated)
+		_, _ = fmt.Fprintf(w, `{"token":{"expires_at":%q,"project":{"id":%q,"name":"eu-de"},"user":{"id":"u","name":"user","password_expires_at":"2016-11-06T15:32:17.000000"}}}`,
+			time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano), project)
 	}))
 	ctx := context.Background()
 
@@ -245,9 +270,13 @@ func TestNoSecretLeaks(t *testing.T) {
 		{"token", []client.Option{client.WithToken(token)}, []client.Option{client.WithToken("tok-SECRET-wrong")}},
 		{"AK/SK", []client.Option{client.WithAccessKey(accessKey, secretKey)},
 			[]client.Option{client.WithAccessKey(accessKey, wrongSK), client.WithAccessKey("AKUNKNOWN", secretKey)}},
+		{"password", passwordOptions(iam, password), nil},
 	} {
-		creds := kind.creds[0]
-		c := newClient(t, out, main, creds)
+		creds, extra := kind.creds[0], kind.creds[1:]
+		with := func(opts ...client.Option) []client.Option {
+			return append(append([]client.Option(nil), extra...), opts...)
+		}
+		c := newClient(t, out, main, creds, with()...)
 		// Success: a page, every connection, every page.
 		if _, err := c.ListConnections(ctx, cluster, &client.ListOptions{Offset: 3, Limit: 5}); err != nil {
 			t.Fatalf("%s: %v", kind.name, err)
@@ -274,22 +303,22 @@ func TestNoSecretLeaks(t *testing.T) {
 			out.errs(err)
 		}
 		// 429 and 503 to the last attempt.
-		_, err = newClient(t, out, failing, creds).ListConnections(ctx, cluster, nil)
+		_, err = newClient(t, out, failing, creds, with()...).ListConnections(ctx, cluster, nil)
 		if !client.IsRetryable(err) {
 			t.Errorf("%s, failing emulator: %v", kind.name, err)
 		}
 		out.errs(err)
 		// Timeouts: of the attempts, and of the call.
-		_, err = newClient(t, out, slow, creds, client.WithTimeout(30*time.Millisecond)).ListConnections(ctx, cluster, nil)
+		_, err = newClient(t, out, slow, creds, with(client.WithTimeout(30*time.Millisecond))...).ListConnections(ctx, cluster, nil)
 		out.errs(err)
 		cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-		_, err = newClient(t, out, slow, creds).ListConnections(cctx, cluster, nil)
+		_, err = newClient(t, out, slow, creds, with()...).ListConnections(cctx, cluster, nil)
 		cancel()
 		out.errs(err)
 		// A response that breaks the spec, reported and failed.
-		_, err = newClient(t, out, broken, creds).ListConnections(ctx, cluster, nil)
+		_, err = newClient(t, out, broken, creds, with()...).ListConnections(ctx, cluster, nil)
 		out.errs(err)
-		_, err = newClient(t, out, broken, creds, client.WithValidation(client.ValidationFail, func(e *contract.ValidationError) { out.verbs(e) })).
+		_, err = newClient(t, out, broken, creds, with(client.WithValidation(client.ValidationFail, func(e *contract.ValidationError) { out.verbs(e) }))...).
 			ListConnections(ctx, cluster, nil)
 		out.errs(err)
 		// A panic in the emulator's handler (its clock, which only a signature needs): the
@@ -305,11 +334,19 @@ func TestNoSecretLeaks(t *testing.T) {
 					out.printf("recovered: %v %+v %#v", r, r, r)
 				}
 			}()
-			_, _ = newClient(t, out, failing, creds, client.WithRetryPolicy(func(_ context.Context, _ client.Operation, resp *http.Response, err error) (bool, error) {
+			_, _ = newClient(t, out, failing, creds, with(client.WithRetryPolicy(func(_ context.Context, _ client.Operation, resp *http.Response, err error) (bool, error) {
 				panic(fmt.Errorf("policy: %w (status %d)", err, resp.StatusCode))
-			})).ListConnections(ctx, cluster, nil)
+			}))...).ListConnections(ctx, cluster, nil)
 		}()
 	}
+
+	// A wrong password: IAM refuses it, echoing it back.
+	pw := passwordOptions(iam, wrongPW)
+	_, err := newClient(t, out, main, pw[0], pw[1:]...).ListConnections(ctx, cluster, nil)
+	if !client.IsIAMUnauthorized(err) {
+		t.Errorf("a wrong password: %v", err)
+	}
+	out.errs(err)
 
 	// Wrong options and variables, with secrets for values.
 	for _, opts := range [][]client.Option{
@@ -321,6 +358,8 @@ func TestNoSecretLeaks(t *testing.T) {
 		{client.WithEndpoint("https://user:" + secretKey + "@css.example"), client.WithToken(token)},
 		{client.WithEndpoint("https://css.example/?token=" + token), client.WithToken(token)},
 		{client.WithEndpoint("https://css.example/#" + secretKey), client.WithToken(token)},
+		{client.WithPassword("user", password+"\n", "domain")},
+		{client.WithPassword("user", password, "domain"), client.WithToken(token)},
 	} {
 		_, err := client.New(append([]client.Option{client.WithRegion("eu-de"), client.WithProjectID(project)}, opts...)...)
 		if err == nil {
@@ -333,6 +372,9 @@ func TestNoSecretLeaks(t *testing.T) {
 		{client.EnvAuthToken: token, client.EnvAccessKey: accessKey, client.EnvSecretKey: secretKey},
 		{client.EnvAccessKey: "A,K", client.EnvSecretKey: secretKey},
 		{client.EnvSecretKey: secretKey},
+		{client.EnvPassword: password},
+		{client.EnvPassword: password + "\t", client.EnvUsername: "user", client.EnvUserDomainName: "d", client.EnvProjectName: "eu-de"},
+		{client.EnvPassword: password, client.EnvUsername: "user", client.EnvUserDomainName: "d", client.EnvAuthToken: token, client.EnvProjectName: "eu-de"},
 	} {
 		_, err := client.NewFromEnvFunc(func(name string) (string, bool) { v, ok := env[name]; return v, ok })
 		out.errs(err)
@@ -362,7 +404,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	if len(sigs) < 5 { // distinct ones: a retry within the same second of X-Sdk-Date signs alike
 		t.Fatalf("only %d signatures were seen on the wire", len(sigs))
 	}
-	for _, leak := range secrets.Leaks(all, append([]string{token, secretKey, wrongSK, "-SECRET-"}, sigs...)...) {
+	for _, leak := range secrets.Leaks(all, append([]string{token, secretKey, wrongSK, password, wrongPW, issued, "-SECRET-"}, sigs...)...) {
 		i := strings.Index(all, leak)
 		t.Errorf("%q leaked: ...%s...", leak, all[max(0, i-300):min(len(all), i+len(leak)+100)])
 	}
@@ -371,7 +413,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		"status=200", "status=401", "status=404", "status=429", "status=503", `"msg":"cssvpcep: retrying"`,
 		"authentication failed", "fault injected", "http: panic serving", "the emulator's clock broke", "recovered: policy:",
 		"ran out of its 30ms", "context deadline exceeded", "does not match the spec", "clusterID \"a/b\" contains '/'",
-		"AK/SK {AccessKey:" + accessKey + " SecretKey:[REDACTED]}", "token [REDACTED]", "Auth:token(1)+AK/SK(" + accessKey + ")",
+		"AK/SK {AccessKey:" + accessKey + " SecretKey:[REDACTED]}", "token [REDACTED]", "Auth:token(2)+AK/SK(" + accessKey + ")", "IAM at http",
 		"WithEndpoint: the URL carries user information", "WithToken: the token has a space or control character",
 	} {
 		if !strings.Contains(all, want) {
@@ -379,7 +421,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		}
 	}
 	// And the secrets did travel: the test would prove nothing otherwise.
-	if !w.recs[0].Received("X-Auth-Token: "+token) || !w.recs[0].Received("Access="+accessKey) {
+	if !w.recs[0].Received("X-Auth-Token: "+token) || !w.recs[0].Received("Access="+accessKey) || !w.recs[0].Received("X-Auth-Token: "+issued) {
 		t.Error("the credentials were not sent")
 	}
 }
