@@ -93,6 +93,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		// body is read as an error body is, within its own bound.
 		r := &reply{status: resp.StatusCode, header: resp.Header, body: readErrorBody(resp.Body, c.cfg.maxResponseSize)}
 		if apiErr := a.errorIn2xx(x.op, r, decodeErrFields(r.body)); apiErr != nil {
+			apiErr.validation = a.mask.validation(sink.responseProblem())
 			return zero, resp, apiErr
 		}
 		return zero, resp, a.responseError(x.op, r, fmt.Errorf("status %d is not the documented 200", resp.StatusCode))
@@ -106,15 +107,17 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		return zero, resp, fmt.Errorf("client: %s: reading the response body: %w", x.op.ID, a.mask.err(err))
 	}
 	r := &reply{status: resp.StatusCode, header: resp.Header, body: body}
-	if ve := sink.responseProblem(); ve != nil && c.cfg.validation == ValidationFail {
-		return zero, resp, a.responseError(x.op, r, a.mask.validation(ve))
-	}
 	v, err := x.decode(a, r)
-	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			return zero, resp, err
-		}
+	var apiErr *APIError
+	switch ve := sink.responseProblem(); {
+	case errors.As(err, &apiErr):
+		// A 200 carrying a CSS error code is the service's error, as a 4xx is, whether or not
+		// it also breaks the spec (validation then travels with it, as for a 4xx).
+		apiErr.validation = a.mask.validation(ve)
+		return zero, resp, apiErr
+	case ve != nil && c.cfg.validation == ValidationFail:
+		return zero, resp, a.responseError(x.op, r, a.mask.validation(ve))
+	case err != nil:
 		return zero, resp, a.responseError(x.op, r, a.mask.err(err))
 	}
 	return v, resp, nil

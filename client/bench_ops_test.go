@@ -47,7 +47,9 @@ func BenchmarkPairedOperations(b *testing.B) {
 		{"StartVpecp", func(ctx context.Context, c *client.Client) error {
 			return c.EnableVPCEndpointService(ctx, benchCluster, &client.EnableOptions{DNSName: true})
 		}},
-		{"StopVpecp", func(ctx context.Context, c *client.Client) error { return c.DisableVPCEndpointService(ctx, benchCluster) }},
+		{"StopVpecp", func(ctx context.Context, c *client.Client) error {
+			return c.DisableVPCEndpointService(ctx, benchCluster)
+		}},
 		{"UpdateVpcepConnection", func(ctx context.Context, c *client.Client) error {
 			return c.AcceptConnections(ctx, benchCluster, []string{endpoint})
 		}},

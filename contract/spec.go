@@ -45,10 +45,7 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	// (The legacy router only looks at the document's servers, not at path or operation ones.)
 	doc.Servers = nil
 	// A map of the copy's own, never one the shared spec might hold.
-	doc.SetStringFormatValidators(map[string]openapi3.StringFormatValidator{
-		"ipv4": openapi3.NewIPValidator(true),
-		"ipv6": openapi3.NewIPValidator(false),
-	})
+	doc.SetStringFormatValidators(contractFormats())
 
 	// The legacy router rather than gorillamux: gorillamux needs github.com/gorilla/mux, a module
 	// this one does not depend on, and copies the route on every match, where legacy returns the
@@ -65,7 +62,7 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	}
 
 	// The body checks key on the router's document's media types, and know the same formats.
-	bodies, _ := compileResponseBodies(doc, bodyFormats{strings: contractFormats()})
+	bodies, _ := compileResponseBodies(&doc, bodyFormats{strings: contractFormats()})
 	s := &spec{router: router, formats: doc.GetSchemaValidationOptions(),
 		rules: map[*openapi3.Operation]*paramRules{}, bodies: bodies}
 	for _, item := range doc.Paths.Map() {
