@@ -262,7 +262,7 @@ func TestConnections_usageErrors(t *testing.T) {
 		{"cluster ID with a slash", env, []string{"--cluster-id", "a/b"}, []string{`--cluster-id: "a/b" contains '/', which is not allowed in an ID`}},
 		{"cluster ID with white space", env, []string{"--cluster-id", "c "}, []string{`--cluster-id: "c " has leading or trailing white space`}},
 		{"no credentials", noCreds, []string{"--cluster-id", "c"},
-			[]string{"cssvpcep connections: no credentials: set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY\n"}},
+			[]string{"cssvpcep connections: no credentials: set OS_AUTH_TOKEN; or OS_ACCESS_KEY and OS_SECRET_KEY; or OS_USERNAME, OS_PASSWORD and OS_USER_DOMAIN_NAME; or name a cloud of clouds.yaml with --cloud or OS_CLOUD\n"}},
 		{"both kinds of credentials", with(env, client.EnvAccessKey, testAK, client.EnvSecretKey, testSK), []string{"--cluster-id", "c"},
 			[]string{"both OS_AUTH_TOKEN and OS_ACCESS_KEY/OS_SECRET_KEY are set"}},
 		{"access key alone", with(noCreds, client.EnvAccessKey, testAK), []string{"--cluster-id", "c"},
@@ -274,7 +274,7 @@ func TestConnections_usageErrors(t *testing.T) {
 		{"access key with a comma", with(noCreds, client.EnvAccessKey, "AK,1", client.EnvSecretKey, testSK), []string{"--cluster-id", "c"},
 			[]string{"OS_ACCESS_KEY: signer: access key has a character not allowed"}},
 		{"everything missing", map[string]string{}, []string{"--cluster-id", "c"},
-			[]string{"no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME", "no project ID: give --project-id or set OS_PROJECT_ID", "no credentials"}},
+			[]string{"no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME", "no project: give --project-id or --project-name, or set OS_PROJECT_ID or OS_PROJECT_NAME", "no credentials"}},
 		{"ftp endpoint", env, []string{"--cluster-id", "c", "--endpoint", "ftp://example.com"}, []string{`--endpoint: scheme "ftp" is not http or https`}},
 		{"endpoint without a host", env, []string{"--cluster-id", "c", "--endpoint", "http://"}, []string{"--endpoint: the URL has no host"}},
 		{"endpoint with a space", env, []string{"--cluster-id", "c", "--endpoint", "http://example.com/a b"}, []string{"--endpoint: the URL contains white space"}},
@@ -366,7 +366,7 @@ func TestExit_argumentError(t *testing.T) {
 	if code := c.exit("connections", err); code != exitUsage {
 		t.Errorf("exit status %d, want %d", code, exitUsage)
 	}
-	if want := "cssvpcep connections: listing: client: ListConnections: clusterID is empty\nRun 'cssvpcep connections --help' for usage.\n"; stderr.String() != want {
+	if want := "cssvpcep connections: --cluster-id: is empty\nRun 'cssvpcep connections --help' for usage.\n"; stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
 	}
 }

@@ -14,43 +14,42 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cssvpcep/cssvpcep/client"
 	"github.com/cssvpcep/cssvpcep/emulator"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
-const demoUsage = `Usage:
-  cssvpcep demo [flags]
-
-Starts the emulator in this process on a free loopback port, with AK/SK authentication by a
+const demoLong = `Starts the emulator in this process on a free loopback port, with AK/SK authentication by a
 key pair made up for the run, lists the connections of its example clusters through the
 client over real HTTP, signing every request, and stops it. It shows the current API
 reference's example, the 2023 reference's example in that page's form (a string for a
-boolean, time stamps without a zone) as the client decodes it, and the error a wrong secret
-key gets. It needs no network, no credentials and no environment variables.
-
-Flags:
-  --debug      log every HTTP attempt of the client to stderr
-  -h, --help   show this help
-
-Exit status: 0 done; 1 something failed; 2 usage error.
-`
+boolean, time stamps without a zone) as the client decodes it, the error a wrong secret key
+gets, and the lifecycle of the VPC endpoint service: list, reject and accept a connection,
+whitelist an account, disable and wait, enable and wait, list again. It needs no network, no
+credentials and no environment variables.`
 
 // demoBodyLimit bounds the response body the demo keeps to show what was sent.
 const demoBodyLimit = 1 << 20
 
+func (c *cli) demoCommand() *cobra.Command {
+	var debug bool
+	cmd := &cobra.Command{
+		Use:         "demo",
+		Short:       "start the emulator in-process and list its connections through the client",
+		Long:        demoLong,
+		Args:        noArgs,
+		Annotations: map[string]string{"more": "\nExit status: 0 done; 1 something failed; 2 usage error.\n"},
+	}
+	cmd.Flags().BoolVar(&debug, "debug", false, "log every HTTP attempt of the client to stderr")
+	cmd.RunE = c.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return c.demo(ctx, debug) })
+	return cmd
+}
+
 // demo is the demo command: two emulators on loopback ports and the client listing their
 // example clusters, with what went over the wire.
-func (c *cli) demo(ctx context.Context, args []string) error {
-	var debug bool
-	fs := newFlagSet("demo")
-	fs.BoolVar(&debug, "debug", false, "")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		if help {
-			fmt.Fprint(c.stdout, demoUsage)
-		}
-		return err
-	}
+func (c *cli) demo(ctx context.Context, debug bool) error {
 	// A key pair for this run only: the emulator accepts it, the client signs with it.
 	ak, sk := "DEMO"+rand.Text()[:16], rand.Text()
 
@@ -74,7 +73,7 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 
 	fmt.Fprintln(out, "cssvpcep demo: the emulator and the client in one process, over HTTP on loopback")
 	fmt.Fprintln(out)
-	current, err := startEmulator(ctx, emulator.WithAccessKey(ak, sk))
+	current, err := startEmulator(ctx, emulator.WithAccessKey(ak, sk), emulator.WithTaskDuration(demoTaskDuration))
 	if err != nil {
 		return err
 	}
@@ -127,11 +126,112 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	rec.print(out)
 	fmt.Fprintf(out, "error:   %d %s: %s: %s\n", apiErr.StatusCode, http.StatusText(apiErr.StatusCode), apiErr.Code, apiErr.Message)
 
+	fmt.Fprintf(out, "\n4. The lifecycle of the VPC endpoint service, every operation through the client (tasks of %v)\n", demoTaskDuration)
+	if err := demoLifecycle(ctx, out, cl, rec); err != nil {
+		return err
+	}
+
 	transport.CloseIdleConnections()
 	if err := errors.Join(current.stop(), legacy.stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "\nstopped both emulators")
+	return nil
+}
+
+// demoTaskDuration is how long the demo's emulator takes to enable or disable the service:
+// long enough for the wait to see the task running, short enough for a demo.
+const demoTaskDuration = 600 * time.Millisecond
+
+// demoLifecycle walks the example cluster through the lifecycle: list, reject and accept a
+// connection, whitelist an account, disable and wait, enable and wait, list again.
+func demoLifecycle(ctx context.Context, out io.Writer, cl *client.Client, rec *recorder) error {
+	id := emulator.DefaultClusterID
+	step := func(title string, do func() (string, error)) error {
+		fmt.Fprintf(out, "\n%s\n", title)
+		said, err := do()
+		if err != nil {
+			return err
+		}
+		rec.printLooks(out, "/clusters/"+id)
+		fmt.Fprintln(out, said)
+		return nil
+	}
+	statuses := func() (string, error) {
+		page, err := cl.ListConnections(ctx, id, nil)
+		if err != nil {
+			return "", err
+		}
+		var parts []string
+		for _, c := range page.Connections {
+			parts = append(parts, c.ID+" "+string(c.Status))
+		}
+		return "connections: " + strings.Join(parts, ", "), nil
+	}
+	first := "54b7f739-31a1-40d0-862b-ac85b83ab2da" // the first connection of the reference's example
+	wait := func(what string) (string, error) {
+		var seen []string
+		opts := &client.WaitOptions{InitialDelay: demoTaskDuration / 6, MinInterval: demoTaskDuration / 6, MaxInterval: demoTaskDuration / 3,
+			Progress: func(p client.WaitProgress) {
+				if p.Cluster != nil && (len(seen) == 0 || seen[len(seen)-1] != clusterState(p.Cluster)) {
+					seen = append(seen, clusterState(p.Cluster))
+				}
+			}}
+		if _, err := cl.WaitVPCEndpointService(ctx, id, opts); err != nil {
+			return "", err
+		}
+		return what + "; the wait saw: " + strings.Join(seen, "; then "), nil
+	}
+	const account = "0e5c0000000000000000000000000001"
+	steps := []struct {
+		title string
+		do    func() (string, error)
+	}{
+		{"list the connections", statuses},
+		{"reject the first connection", func() (string, error) {
+			if err := cl.RejectConnections(ctx, id, []string{first}); err != nil {
+				return "", err
+			}
+			return statuses()
+		}},
+		{"accept it again", func() (string, error) {
+			if err := cl.AcceptConnections(ctx, id, []string{first}); err != nil {
+				return "", err
+			}
+			return statuses()
+		}},
+		{"whitelist an account (a read-modify-write)", func() (string, error) {
+			ch, err := cl.AddToWhitelist(ctx, id, account)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("whitelist: %s before, %s after", countOf(len(ch.Before), "account"), countOf(len(ch.After), "account")), nil
+		}},
+		{"disable the service, dropping every connection, and wait for the task", func() (string, error) {
+			if err := cl.DisableVPCEndpointService(ctx, id); err != nil {
+				return "", err
+			}
+			return wait("disabled")
+		}},
+		{"enable it again, with a private domain name, and wait for the task", func() (string, error) {
+			if err := cl.EnableVPCEndpointService(ctx, id, &client.EnableOptions{DNSName: true}); err != nil {
+				return "", err
+			}
+			return wait("enabled")
+		}},
+		{"list again: a new service, no connections yet", func() (string, error) {
+			page, err := cl.ListConnections(ctx, id, nil)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%s, %s on the whitelist", countOf(page.TotalCount, "connection"), countOf(len(page.Permissions), "account")), nil
+		}},
+	}
+	for _, st := range steps {
+		if err := step(st.title, st.do); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -253,6 +353,26 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 func (r *recorder) CloseIdleConnections() {
 	if c, ok := r.next.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
+	}
+}
+
+// printLooks is print, except that a run of reads of a path ending in cluster (a wait's looks,
+// whose number depends on timing) is printed as its first, marked as repeated.
+func (r *recorder) printLooks(w io.Writer, cluster string) {
+	r.mu.Lock()
+	seen := r.seen
+	r.seen = nil
+	r.mu.Unlock()
+	for i, x := range seen {
+		looking := x.method == http.MethodGet && strings.HasSuffix(x.path, cluster)
+		if looking && i > 0 && seen[i-1].method == x.method && seen[i-1].path == x.path {
+			continue
+		}
+		line := fmt.Sprintf("%s %s %s → %d in %.1fms", x.method, x.path, x.auth, x.status, float64(x.took)/float64(time.Millisecond))
+		if looking {
+			line += ", read again until the cluster is idle"
+		}
+		fmt.Fprintln(w, line)
 	}
 }
 

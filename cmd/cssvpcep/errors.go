@@ -50,26 +50,50 @@ func trimPackage(msg string) string {
 	return msg
 }
 
-// exit reports the error of command name on stderr and returns the exit status.
+// errUsageShown is the error of a command that has printed its usage itself (cssvpcep with no
+// command): exit status 2, nothing more to say.
+var errUsageShown = errors.New("usage shown")
+
+// commandError is an error a command returned, as opposed to one of cobra's own about the
+// command line (an argument its completion commands do not take, say), which is a usage
+// error: execute tells them apart.
+type commandError struct{ err error }
+
+func (e *commandError) Error() string { return e.err.Error() }
+
+func (e *commandError) Unwrap() error { return e.err }
+
+// exit reports the error of command name ("" for cssvpcep itself, "whitelist add" for a
+// subcommand) on stderr and returns the exit status.
 func (c *cli) exit(name string, err error) int {
 	if err == nil {
 		return exitOK
 	}
+	prefix := "cssvpcep"
+	if name != "" {
+		prefix += " " + name
+	}
 	var ue *usageError
 	var ae *client.ArgumentError
 	switch {
+	case errors.Is(err, errUsageShown):
+		return exitUsage
 	case errors.As(err, &ue):
 	case errors.As(err, &ae): // an argument the client refused before any request
-		ue = &usageError{problems: []string{trimPackage(err.Error())}}
+		ue = &usageError{problems: []string{argumentProblem(ae)}}
 	}
 	if ue != nil {
 		for _, p := range ue.problems {
-			fmt.Fprintf(c.stderr, "cssvpcep %s: %s\n", name, p)
+			fmt.Fprintf(c.stderr, "%s: %s\n", prefix, p)
 		}
-		fmt.Fprintf(c.stderr, "Run 'cssvpcep %s --help' for usage.\n", name)
+		fmt.Fprintf(c.stderr, "Run '%s --help' for usage.\n", prefix)
 		return exitUsage
 	}
-	fmt.Fprintf(c.stderr, "cssvpcep %s: %s\n", name, trimPackage(err.Error()))
+	fmt.Fprintf(c.stderr, "%s: %s\n", prefix, trimPackage(err.Error()))
+	if client.IsIAMUnauthorized(err) {
+		fmt.Fprintf(c.stderr, "  hint:        IAM refused the sign-in: check %s, %s and %s (or the cloud's, of --cloud or %s); 'cssvpcep auth' shows what is used\n",
+			client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
+	}
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
 		status := strconv.Itoa(apiErr.StatusCode)
@@ -92,11 +116,16 @@ func (c *cli) exit(name string, err error) int {
 func hintFor(e *client.APIError) string {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return "the credentials are missing, wrong or expired: check " + client.EnvAuthToken + ", or " + client.EnvAccessKey + " and " + client.EnvSecretKey
+		return fmt.Sprintf("the credentials are missing, wrong or expired: check %s; or %s and %s; or %s, %s and %s (or the cloud of --cloud or %s); 'cssvpcep auth' shows which are used",
+			client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey, client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
 	case e.StatusCode == http.StatusForbidden:
 		return "the credentials do not allow this call in this project"
 	case e.StatusCode == http.StatusNotFound && e.Code == "CSS.3027":
 		return "no such cluster: check --cluster-id, the project ID and the region or endpoint"
+	case e.Code == client.CodeBusy:
+		return "another task runs on the cluster: run 'cssvpcep wait --cluster-id ...', then try again"
+	case e.Code == client.CodeNotEnabled:
+		return "the VPC endpoint service of the cluster is off: 'cssvpcep enable --cluster-id ...' turns it on"
 	}
 	return ""
 }

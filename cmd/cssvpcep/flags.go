@@ -2,73 +2,63 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"github.com/cssvpcep/cssvpcep/internal/quote"
-	"io"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-// newFlagSet returns a flag set that neither prints nor exits: parseFlags reports its errors.
-func newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return fs
-}
-
-// parseFlags parses args. It returns help true for -h or --help, and a usage error naming the
-// flag for an unknown flag, a missing or wrong value, or an argument left over (no command
-// takes positional arguments).
-func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
-	switch err := fs.Parse(args); {
-	case errors.Is(err, flag.ErrHelp):
-		return true, nil
-	case err != nil:
-		return false, &usageError{problems: []string{flagError(err)}}
-	case fs.NArg() > 0:
-		return false, usagef("unexpected argument %s: this command takes flags only", quote.Value(fs.Arg(0)))
-	}
-	return false, nil
-}
-
-// The messages of package flag, which name flags with a single dash.
-var (
-	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
-	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
-	flagBadValue  = regexp.MustCompile(`(?s)^invalid (?:boolean )?value "(.*)" for (?:flag )?-([^:]+): (.*)$`)
-)
-
-// flagError rewrites an error of package flag in the form of the other usage errors:
-// "--limit: 1001 is out of range 1-1000", "unknown flag --x".
-func flagError(err error) string {
-	msg := err.Error()
-	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
-		return "unknown flag " + dashed(m[1])
-	}
-	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
-		return dashed(m[1]) + " needs a value"
-	}
-	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
-		detail := m[3]
-		if strings.HasPrefix(msg, "invalid boolean value") {
-			detail = quote.Value(m[1]) + " is not true or false"
+// flagProblem says what is wrong in an error of pflag's parser, in the words of the other usage
+// problems: "unknown flag --x", "--limit: 1001 is out of range 1-1000", "--debug: "yes" is not
+// true or false". pflag's own texts ("invalid argument "1001" for "--limit" flag: ...") repeat
+// the value and name the flag's type; ours name the flag and the problem once.
+func flagProblem(err error) string {
+	var (
+		notExist *pflag.NotExistError
+		noValue  *pflag.ValueRequiredError
+		invalid  *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &notExist):
+		// The value of an unknown --token=SECRET is not in the name: pflag cuts at "=".
+		if notExist.GetSpecifiedShortnames() != "" {
+			return "unknown flag " + flagText("-"+notExist.GetSpecifiedName())
 		}
-		return dashed(m[2]) + ": " + detail
+		return "unknown flag " + flagText("--"+notExist.GetSpecifiedName())
+	case errors.As(err, &noValue):
+		if noValue.GetSpecifiedShortnames() != "" {
+			return flagText("-"+noValue.GetSpecifiedName()) + " needs a value"
+		}
+		return flagText("--"+noValue.GetSpecifiedName()) + " needs a value"
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		if f.Value.Type() == "bool" {
+			return "--" + f.Name + ": " + quote.Value(invalid.GetValue()) + " is not true or false"
+		}
+		return "--" + f.Name + ": " + errors.Unwrap(invalid).Error()
+	case errors.As(err, &syntax):
+		return "bad flag syntax: " + flagText(syntax.GetSpecifiedFlag())
 	}
-	return msg
+	return err.Error()
 }
 
-// dashed writes a flag's name as the usage does: -o, --cluster-id.
-func dashed(name string) string {
-	if len(name) == 1 {
-		return "-" + name
+// plainFlag is what a flag typed on purpose looks like; anything else is quoted.
+var plainFlag = regexp.MustCompile(`^-{1,3}[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
+// flagText is a flag as the user typed it: as it is when it looks like a flag, quoted (and
+// bounded) when it holds anything else, such as a line break or a whole file.
+func flagText(s string) string {
+	if plainFlag.MatchString(s) {
+		return s
 	}
-	return "--" + name
+	return quote.Value(s)
 }
 
 // intFlag is an integer flag with a range, whose errors give the range.
@@ -77,12 +67,9 @@ type intFlag struct {
 	set             bool
 }
 
-func (f *intFlag) String() string {
-	if f == nil {
-		return "0"
-	}
-	return strconv.Itoa(f.value)
-}
+func (f *intFlag) String() string { return strconv.Itoa(f.value) }
+
+func (f *intFlag) Type() string { return "int" }
 
 func (f *intFlag) Set(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -105,12 +92,9 @@ type stringFlag struct {
 	set   bool
 }
 
-func (f *stringFlag) String() string {
-	if f == nil {
-		return ""
-	}
-	return f.value
-}
+func (f *stringFlag) String() string { return f.value }
+
+func (f *stringFlag) Type() string { return "string" }
 
 func (f *stringFlag) Set(s string) error {
 	f.value, f.set = s, true
@@ -118,33 +102,30 @@ func (f *stringFlag) Set(s string) error {
 }
 
 // durationFlag is a duration flag whose error gives an example.
-type durationFlag struct{ value time.Duration }
-
-func (f *durationFlag) String() string {
-	if f == nil {
-		return "0s"
-	}
-	return f.value.String()
+type durationFlag struct {
+	value time.Duration
+	set   bool
 }
+
+func (f *durationFlag) String() string { return f.value.String() }
+
+func (f *durationFlag) Type() string { return "duration" }
 
 func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
 		return fmt.Errorf("%s is not a duration, such as 200ms or 1.5s", quote.Value(s))
 	}
-	f.value = d
+	f.value, f.set = d, true
 	return nil
 }
 
 // fractionFlag is a number from 0 to 1.
 type fractionFlag struct{ value float64 }
 
-func (f *fractionFlag) String() string {
-	if f == nil {
-		return "0"
-	}
-	return strconv.FormatFloat(f.value, 'g', -1, 64)
-}
+func (f *fractionFlag) String() string { return strconv.FormatFloat(f.value, 'g', -1, 64) }
+
+func (f *fractionFlag) Type() string { return "fraction" }
 
 func (f *fractionFlag) Set(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)

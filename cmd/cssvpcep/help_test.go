@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cssvpcep/cssvpcep/client"
 )
 
@@ -30,6 +32,16 @@ func TestHelp(t *testing.T) {
 		{"help-connections", [][]string{{"connections", "--help"}, {"connections", "-h"}, {"help", "connections"}, {"connections", "--cluster-id", "c", "-help"}}},
 		{"help-serve", [][]string{{"serve", "--help"}, {"serve", "-h"}, {"help", "serve"}}},
 		{"help-demo", [][]string{{"demo", "--help"}, {"demo", "-h"}, {"help", "demo"}}},
+		{"help-enable", [][]string{{"enable", "--help"}, {"help", "enable"}, {"enable", "--cluster-id", "c", "-h"}}},
+		{"help-disable", [][]string{{"disable", "--help"}, {"help", "disable"}}},
+		{"help-accept", [][]string{{"accept", "--help"}, {"help", "accept"}, {"accept", "x", "--help"}}},
+		{"help-reject", [][]string{{"reject", "--help"}, {"help", "reject"}}},
+		{"help-whitelist", [][]string{{"whitelist", "--help"}, {"help", "whitelist"}}},
+		{"help-whitelist-show", [][]string{{"whitelist", "show", "--help"}, {"help", "whitelist", "show"}, {"whitelist", "--help", "show"}}},
+		{"help-whitelist-set", [][]string{{"whitelist", "set", "--help"}, {"help", "whitelist", "set"}}},
+		{"help-whitelist-add", [][]string{{"whitelist", "add", "--help"}, {"help", "whitelist", "add"}}},
+		{"help-whitelist-remove", [][]string{{"whitelist", "remove", "--help"}, {"help", "whitelist", "remove"}}},
+		{"help-wait", [][]string{{"wait", "--help"}, {"help", "wait"}}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			t.Parallel()
@@ -49,21 +61,28 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// Help lines fit an 100-column terminal.
+// Help lines fit an 100-column terminal, in every command's help but cobra's own completion
+// commands.
 func TestHelp_width(t *testing.T) {
 	t.Parallel()
 	c := &cli{}
-	texts := []string{usage}
-	for _, cmd := range c.commands() {
-		texts = append(texts, cmd.usage)
-	}
-	for _, text := range texts {
-		for line := range strings.SplitSeq(text, "\n") {
+	var walk func(cmd *cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		if cmd.Name() == "completion" {
+			return
+		}
+		var b strings.Builder
+		c.writeHelp(&b, cmd)
+		for line := range strings.SplitSeq(b.String(), "\n") {
 			if n := len([]rune(line)); n > 100 {
-				t.Errorf("a line of %d characters: %s", n, line)
+				t.Errorf("%s: a line of %d characters: %s", cmd.CommandPath(), n, line)
 			}
 		}
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
 	}
+	walk(c.rootCommand())
 }
 
 func TestVersion(t *testing.T) {
@@ -86,11 +105,16 @@ func TestTopLevelUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "Usage:\n  cssvpcep <command> [flags]"},
-		{[]string{"frobnicate"}, `cssvpcep: unknown command "frobnicate"`},
-		{[]string{"--cluster-id", "c"}, `cssvpcep: unknown flag "--cluster-id": flags come after the command`},
+		{[]string{"frobnicate"}, "cssvpcep: unknown command \"frobnicate\"\nRun 'cssvpcep --help' for usage.\n"},
+		{[]string{"conections"}, `cssvpcep: unknown command "conections" (did you mean "connections"?)`},
+		{[]string{"--cluster-id", "c"}, "cssvpcep: unknown flag --cluster-id\nRun 'cssvpcep --help' for usage.\n"},
 		{[]string{"help", "frobnicate"}, `cssvpcep help: unknown command "frobnicate"`},
-		{[]string{"help", "serve", "demo"}, "cssvpcep help: one command at most, got 2 arguments"},
-		{[]string{"demo", "--now"}, "cssvpcep demo: unknown flag --now"},
+		{[]string{"help", "serve", "demo"}, `cssvpcep help: unknown command "serve demo"`},
+		{[]string{"demo", "--now"}, "cssvpcep demo: unknown flag --now\nRun 'cssvpcep demo --help' for usage.\n"},
+		{[]string{"whitelist"}, "cssvpcep whitelist: a subcommand is needed: show, set, add or remove\n"},
+		{[]string{"whitelist", "shw"}, `cssvpcep whitelist: unknown command "shw" (did you mean "show"?)`},
+		{[]string{"whitelist", "show", "--nope"}, "cssvpcep whitelist show: unknown flag --nope\nRun 'cssvpcep whitelist show --help' for usage.\n"},
+		{[]string{"completion", "bash", "extra"}, `cssvpcep completion bash: unknown command "extra" for "cssvpcep completion bash"`},
 	} {
 		r := runBinary(t, nil, tc.args...)
 		wantCode(t, r, exitUsage)
@@ -109,14 +133,14 @@ func TestRun_inProcess(t *testing.T) {
 	if r := runInProcess(t, nil); r.code != exitUsage || !strings.Contains(r.stderr, "Usage:") {
 		t.Errorf("no arguments: %v", r)
 	}
-	if r := runInProcess(t, nil, "connections", "--help"); r.code != exitOK || r.stdout != connectionsUsage {
+	if r := runInProcess(t, nil, "connections", "--help"); r.code != exitOK || r.stdout != readGolden(t, "help-connections") {
 		t.Errorf("connections --help: %v", r)
 	}
 	// Every problem is named at once, the cluster ID's first.
 	r := runInProcess(t, map[string]string{client.EnvAuthToken: testToken}, "connections", "--cluster-id", "a#b")
 	want := "cssvpcep connections: --cluster-id: \"a#b\" contains '#', which is not allowed in an ID\n" +
 		"cssvpcep connections: no endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME\n" +
-		"cssvpcep connections: no project ID: give --project-id or set OS_PROJECT_ID\n" +
+		"cssvpcep connections: no project: give --project-id or --project-name, or set OS_PROJECT_ID or OS_PROJECT_NAME (or name a cloud with --cloud or OS_CLOUD)\n" +
 		"Run 'cssvpcep connections --help' for usage.\n"
 	if r.code != exitUsage || r.stderr != want {
 		t.Errorf("got:\n%v\nwant stderr:\n%s", r, want)

@@ -199,3 +199,49 @@ func TestEmulatorError(t *testing.T) {
 		}
 	}
 }
+
+// The verbs of the family refuse what connections refuses, and their own arguments, before any
+// request: the endpoint is a closed port.
+func TestVerbs_hostileFlagsAndArguments(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{client.EnvEndpoint: "http://127.0.0.1:1", client.EnvProjectID: "p", client.EnvAuthToken: testToken}
+	usage := func(name string, args []string, want ...string) hostileRow {
+		return hostileRow{name: name, env: env, args: args, code: exitUsage, want: want}
+	}
+	const uuid = "54b7f739-31a1-40d0-862b-ac85b83ab2da"
+	for command, rows := range map[string][]hostileRow{
+		"accept": {
+			usage("a token as a flag", []string{"--cluster-id", "c", "--token=" + testToken, uuid}, "unknown flag --token"),
+			usage("no cluster and no ID", nil, "--cluster-id is required", "no ENDPOINT_ID: name the connections to accept (at most 100)"),
+			usage("an ID with a line break", []string{"--cluster-id", "c", "a\nb"}, `ENDPOINT_ID: [0] "a\nb" is not a VPC endpoint ID (a UUID)`),
+			usage("a 10 kB ID", []string{"--cluster-id", "c", strings.Repeat("9", 10<<10)},
+				`ENDPOINT_ID: [0] "`+strings.Repeat("9", 64)+`"… is not a VPC endpoint ID (a UUID)`),
+			usage("an unknown shorthand", []string{"-x", uuid}, "unknown flag -x"),
+			usage("a flag without its value", []string{uuid, "--cluster-id"}, "--cluster-id needs a value"),
+		},
+		"enable": {
+			usage("an argument", []string{"--cluster-id", "c", "now"}, `unexpected argument "now": this command takes flags only`),
+			usage("wait not a boolean", []string{"--cluster-id", "c", "--wait=soon"}, `--wait: "soon" is not true or false`),
+			usage("a secret key as a flag", []string{"--cluster-id", "c", "--sk", testSK}, "unknown flag --sk"),
+			usage("a flag with a control character", []string{"--cluster-id", "c", "--a\x1bb"}, `unknown flag "--a\x1bb"`),
+		},
+		"whitelist": {
+			usage("no subcommand", nil, "a subcommand is needed: show, set, add or remove"),
+		},
+		"auth": {
+			usage("a password as a flag", []string{"--password", testSK}, "unknown flag --password"),
+			usage("a cluster", []string{"--cluster-id", "c"}, "unknown flag --cluster-id"),
+			usage("an empty cloud", []string{"--cloud", " "}, "--cloud: the cloud name is empty"),
+			{name: "a user without a password", env: with(env, client.EnvAuthToken, "", client.EnvUsername, "alice", client.EnvUserDomainName, "d"),
+				code: exitUsage, want: []string{"OS_USERNAME is set but OS_PASSWORD is not"}},
+		},
+		"wait": {
+			usage("timeout zero", []string{"--cluster-id", "c", "--timeout", "0"}, "--timeout: 0s is not positive"),
+		},
+	} {
+		t.Run(command, func(t *testing.T) {
+			t.Parallel()
+			runHostileRows(t, command, rows)
+		})
+	}
+}

@@ -13,52 +13,21 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cssvpcep/cssvpcep/emulator"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-const serveUsage = `Usage:
-  cssvpcep serve [flags]
-
-Runs the emulator, an in-memory CSS endpoint for the VPC endpoint operations (enabling and
+const serveLong = `Runs the emulator, an in-memory CSS endpoint for the VPC endpoint operations (enabling and
 disabling the service, listing, accepting and rejecting connections, the whitelist) and the
 cluster details, until SIGINT (Ctrl+C) or SIGTERM, then stops it gracefully, letting the
 requests in flight finish. It prints the URL it listens on and, for every cluster it serves,
 a connections command to run against it. GET /openapi.yaml serves the spec, and POST
 /emulator/v1/{project_id}/clusters/{cluster_id}/endpoints with {"domain_id": "<account>"}
-adds a consumer's VPC endpoint (see package emulator's documentation).
+adds a consumer's VPC endpoint (see package emulator's documentation).`
 
-Flags:
-  --addr HOST:PORT      the address to listen on (default 127.0.0.1:8080); port 0 picks a
-                        free port, and the URL printed has the one picked
-  --seed FILE           serve the clusters of a seed file instead of the built-in seed
-                        (project demo-project with the API reference's two examples); the
-                        format is in package emulator's documentation, an example in
-                        emulator/testdata/seed.json
-  --connections N       add cluster synthetic-N of project demo-project with N made-up
-                        connections (0-100000), for paging and load tests
-  --state FILE          keep the state in FILE: loaded at start when it exists (the seed and
-                        --connections are then not used), else made from the seed; written
-                        atomically after every change. A file that cannot be read is an error,
-                        never replaced
-  --task-duration D     how long enabling and disabling the VPC endpoint service take, such
-                        as 30s (default 6s); 0 ends them at once
-  --token T             accept only requests with this X-Auth-Token
-  --ak AK --sk SK       accept only requests signed with this access key and secret key
-                        (with --token too, either credential is accepted). These are flags
-                        because the emulator is local and its credentials made up; they are
-                        never printed. Without --token and --ak, any credentials, or none, are
-                        accepted.
-  --latency D           delay every response by D, such as 200ms
-  --fail-rate R         answer a fraction R (0-1) of requests with 429 or 503, Retry-After: 1,
-                        chosen by a generator with a fixed seed
-  --doc-quirks          answer in the form of the 2023 API reference's example:
-                        vpcepUpdateSwitch as the string "true" or "false", time stamps without
-                        a zone, update_at null
-  --debug               log every request (method, path, status, duration, request ID) to
-                        stderr
-  -h, --help            show this help
-
+const serveMore = `
 Exit status: 0 stopped by a signal (requests still in flight after 10s are cut off); 1 the
 emulator could not start or the address could not be listened on; 2 usage error, a seed or
 state file that cannot be read or does not decode included.
@@ -78,33 +47,54 @@ type serveFlags struct {
 	docQuirks, debug                 bool
 }
 
-// serve is the serve command: the emulator on --addr until ctx ends (SIGINT or SIGTERM).
-func (c *cli) serve(ctx context.Context, args []string) error {
-	f := serveFlags{
+func (c *cli) serveCommand() *cobra.Command {
+	f := &serveFlags{
 		addr:         stringFlag{value: "127.0.0.1:8080"},
 		connections:  intFlag{min: 0, max: emulator.MaxSynthetic},
 		taskDuration: durationFlag{value: emulator.DefaultTaskDuration},
 	}
-	fs := newFlagSet("serve")
-	fs.Var(&f.addr, "addr", "")
-	fs.Var(&f.seed, "seed", "")
-	fs.Var(&f.connections, "connections", "")
-	fs.Var(&f.state, "state", "")
-	fs.Var(&f.taskDuration, "task-duration", "")
-	fs.Var(&f.token, "token", "")
-	fs.Var(&f.ak, "ak", "")
-	fs.Var(&f.sk, "sk", "")
-	fs.Var(&f.latency, "latency", "")
-	fs.Var(&f.failRate, "fail-rate", "")
-	fs.BoolVar(&f.docQuirks, "doc-quirks", false, "")
-	fs.BoolVar(&f.debug, "debug", false, "")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		if help {
-			fmt.Fprint(c.stdout, serveUsage)
-		}
-		return err
+	cmd := &cobra.Command{
+		Use:         "serve",
+		Short:       "run the emulator until interrupted",
+		Long:        serveLong,
+		Args:        noArgs,
+		Annotations: map[string]string{"more": serveMore},
+		Example: `  cssvpcep serve --addr 127.0.0.1:8080 --token local-token
+  OS_AUTH_TOKEN=local-token cssvpcep connections --endpoint http://127.0.0.1:8080 \
+      --project-id demo-project --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a`,
 	}
-	opts, err := c.emulatorOptions(&f)
+	fs := cmd.Flags()
+	fs.Var(&f.addr, "addr", "listen on `HOST:PORT` (default 127.0.0.1:8080); port 0 picks a "+
+		"free port, and the URL printed has the one picked")
+	fs.Var(&f.seed, "seed", "serve the clusters of the seed file `FILE` instead of the built-in seed (project "+
+		"demo-project with the API reference's two examples); the format is in package emulator's "+
+		"documentation, an example in emulator/testdata/seed.json")
+	fs.Var(&f.connections, "connections", "add cluster synthetic-N of project demo-project with `N` made-up "+
+		"connections (0-100000), for paging and load tests")
+	fs.Var(&f.state, "state", "keep the state in `FILE`: loaded at start when it exists (the seed and "+
+		"--connections are then not used), else made from the seed; written atomically after every change. "+
+		"A file that cannot be read is an error, never replaced")
+	fs.Var(&f.taskDuration, "task-duration", fmt.Sprintf("the tasks of enabling and disabling the VPC endpoint "+
+		"service last `D`, such as 30s (default %v); 0 ends them at once", emulator.DefaultTaskDuration))
+	fs.Var(&f.token, "token", "accept only requests with the X-Auth-Token `T`")
+	fs.Var(&f.ak, "ak", "accept only requests signed with the access key `AK` and the secret key of --sk "+
+		"(with --token too, either credential is accepted). These are flags because the emulator is local "+
+		"and its credentials made up; they are never printed. Without --token and --ak, any credentials, "+
+		"or none, are accepted.")
+	fs.Var(&f.sk, "sk", "the secret key `SK` of --ak")
+	fs.Var(&f.latency, "latency", "delay every response by `D`, such as 200ms")
+	fs.Var(&f.failRate, "fail-rate", "answer a fraction `R` (0-1) of requests with 429 or 503, Retry-After: 1, "+
+		"chosen by a generator with a fixed seed")
+	fs.BoolVar(&f.docQuirks, "doc-quirks", false, "answer in the form of the 2023 API reference's example: "+
+		"vpcepUpdateSwitch as the string \"true\" or \"false\", time stamps without a zone, update_at null")
+	fs.BoolVar(&f.debug, "debug", false, "log every request (method, path, status, duration, request ID) to stderr")
+	cmd.RunE = c.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return c.serve(ctx, f) })
+	return cmd
+}
+
+// serve is the serve command: the emulator on --addr until ctx ends (SIGINT or SIGTERM).
+func (c *cli) serve(ctx context.Context, f *serveFlags) error {
+	opts, err := c.emulatorOptions(f)
 	if err != nil {
 		return err
 	}
@@ -123,7 +113,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- e.Serve(l) }()
-	c.printServing(e, &f, l.Addr(), stateLoaded)
+	c.printServing(e, f, l.Addr(), stateLoaded)
 
 	select {
 	case <-ctx.Done():
@@ -149,7 +139,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// emulatorOptions checks the flags package flag cannot check and turns them into options.
+// emulatorOptions checks the flags their parsing cannot check and turns them into options.
 func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	var problems []*usageError
 	if _, port, err := net.SplitHostPort(f.addr.value); err != nil {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// Every shell's completion script generates, and the completions it asks the command for name
+// the verbs, the whitelist's subcommands and the flags.
+func TestCompletion(t *testing.T) {
+	t.Parallel()
+	for shell, want := range map[string]string{
+		"bash": "complete -o default -F __start_cssvpcep cssvpcep", "zsh": "#compdef cssvpcep",
+		"fish": "complete -c cssvpcep", "powershell": "Register-ArgumentCompleter",
+	} {
+		r := runBinary(t, nil, "completion", shell)
+		wantCode(t, r, exitOK)
+		if !strings.Contains(r.stdout, want) || r.stderr != "" {
+			t.Errorf("completion %s: no %q in %d bytes; stderr %q", shell, want, len(r.stdout), r.stderr)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"__complete", ""}, []string{"connections", "enable", "disable", "accept", "reject", "whitelist", "wait", "serve", "demo"}},
+		{[]string{"__complete", "whitelist", ""}, []string{"show", "set", "add", "remove"}},
+		{[]string{"__complete", "enable", "--"}, []string{"--cluster-id", "--dns", "--wait", "--dry-run", "--endpoint", "--timeout"}},
+		{[]string{"__complete", "whitelist", "add", "--"}, []string{"--cluster-id", "--dry-run", "--project-id"}},
+	} {
+		r := runInProcess(t, nil, tc.args...)
+		wantCode(t, r, exitOK)
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, w+"\t") && !strings.Contains(r.stdout, w+"\n") {
+				t.Errorf("%q: no %s in:\n%s", tc.args, w, r.stdout)
+			}
+		}
+	}
+}
+
+// On a terminal, a wait's progress is one line redrawn in place, ended by a line break before
+// the command's own output; no line per change.
+func TestWait_progressOnATerminal(t *testing.T) {
+	t.Parallel()
+	f := newFakeCSS(t)
+	f.taskLooks = 3
+	r := runCLI(t, f.env(), "", true, "wait", "--cluster-id", fakeCluster)
+	wantCode(t, r, exitOK)
+	if n := strings.Count(r.stderr, "\r\x1b[K"); n < 4 {
+		t.Errorf("%d redraws, want one before the first look and one after each of 4:\n%q", n, r.stderr)
+	}
+	if strings.Count(r.stderr, "\n") != 1 || !strings.HasSuffix(r.stderr, "status 200 (available), no task running\n") {
+		t.Errorf("the progress line does not end once, after the last look:\n%q", r.stderr)
+	}
+	if r.stdout != "cluster \"c1\" is idle: status 200 (available), no task running\n" {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+// --timeout bounds a wait: a task that never ends fails at the deadline, saying so.
+func TestWait_timeout(t *testing.T) {
+	t.Parallel()
+	f := newFakeCSS(t)
+	f.taskLooks = 1 << 30
+	r := runCLI(t, f.env(), "", false, "enable", "--cluster-id", fakeCluster, "--wait", "--timeout", "200ms")
+	wantCode(t, r, exitFailure)
+	if !strings.Contains(r.stderr, "the deadline passed (--timeout 200ms)") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+}
+
+// The built binary, started without standard input (as by cron or CI: the null device),
+// refuses to disable without --yes, and sends nothing.
+func TestDisable_binaryWithoutStdin(t *testing.T) {
+	t.Parallel()
+	f := newFakeCSS(t)
+	r := runBinary(t, f.env(), "disable", "--cluster-id", fakeCluster)
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "standard input is not a terminal, so disable cannot ask: give --yes") || len(f.seen()) != 0 {
+		t.Errorf("after %d requests: %v", len(f.seen()), r)
+	}
+	r = runBinary(t, f.env(), "disable", "--yes", "--cluster-id", fakeCluster)
+	wantCode(t, r, exitOK)
+	if len(f.seen()) != 1 {
+		t.Errorf("%d requests, want 1", len(f.seen()))
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	for _, s := range []any{null, file, strings.NewReader("y\n"), nil, (*os.File)(nil)} {
+		if isTerminal(s) {
+			t.Errorf("%T %v is taken for a terminal", s, s)
+		}
+	}
+}
