@@ -1,7 +1,9 @@
-// Package cssvpcep is a Go client, contract and local emulator for the Cloud Search Service
-// (CSS) API "Obtaining an Endpoint Connection" (ShowVpcepConnection):
+// Package cssvpcep is a Go client, contract, command line and local emulator for the VPC
+// endpoint service of Cloud Search Service (CSS) clusters: the operations StartVpecp,
+// StopVpecp, ShowVpcepConnection, UpdateVpcepConnection, UpdateVpcepWhitelist and
+// ShowClusterDetail, under
 //
-//	GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections
+//	/v1.0/{project_id}/clusters/{cluster_id}
 //
 // Where to start:
 //   - openapi/cssvpcep.yaml is the contract, transcribed by hand from the API reference pages,
@@ -9,6 +11,7 @@
 //   - package api holds the code oapi-codegen generates from it (models, client, strict server).
 //   - package contract validates HTTP requests and responses against the spec.
 //   - package client is what most users want: an authenticated, retrying, typed client.
+//   - package emulator serves the family from memory for tests; cmd/cssvpcep is the command line.
 //
 // This file holds the go:generate lines: `go generate ./...` (or `make generate`) rewrites every
 // api/*.gen.go file from the spec with the oapi-codegen version pinned in go.mod.

@@ -1,9 +1,13 @@
 // Package contract checks HTTP traffic against the CSS spec (openapi/cssvpcep.yaml, embedded in
-// package api): the operation ShowVpcepConnection,
+// package api): every operation of the VPC endpoint service family and ShowClusterDetail, under
 //
-//	GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections
+//	/v1.0/{project_id}/clusters/{cluster_id}
 //
-// It is built on kin-openapi's openapi3filter and loads the spec once per process, without its
+// Requests, statuses and headers are checked with kin-openapi's openapi3filter; JSON response
+// bodies with a check compiled from the same schemas when the spec is loaded, which reaches
+// the verdict kin-openapi would on every body it covers (a fuzz target holds it to that) without
+// decoding the body into a tree first, and reports a *BodyError. A schema it cannot compile is
+// left to kin-openapi. It loads the spec once per process, without its
 // servers, so it validates traffic to any host: a loopback test server, the emulator, any region.
 //
 // Two pieces, both opt-in where the program is wired up:
