@@ -7,8 +7,8 @@
 // bodies with a check compiled from the same schemas when the spec is loaded, which reaches
 // the verdict kin-openapi would on every body it covers (a fuzz target holds it to that) without
 // decoding the body into a tree first, and reports a *BodyError. A schema it cannot compile is
-// left to kin-openapi. It loads the spec once per process, without its
-// servers, so it validates traffic to any host: a loopback test server, the emulator, any region.
+// left to kin-openapi. The spec is loaded once per process, without its servers, so traffic to
+// any host is validated: a loopback test server, the emulator, any region.
 //
 // Two pieces, both opt-in where the program is wired up:
 //
