@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/pagegen"
 )
 
 // BenchmarkBodyCheck compares, for the 200 response of ShowVpcepConnection, kin-openapi's
@@ -102,58 +101,8 @@ func spec200(tb testing.TB) specResponse {
 	return specResponse{}
 }
 
-// pageBody is a page of n connections with every field of the example, as client's
-// benchmarks build it (client/bench_test.go): one in three rejected, a tenth with a zone-less
-// update_at and a tenth with a zoned one, three whitelist entries.
-func pageBody(n int) []byte {
-	owners := []string{"db9b76a0d9ae431f8e85e89da2ca867c", "5c1e0b1d7f2a4e6b9a8d3c2f1e0d9c8b", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}
-	base := time.Date(2023, 10, 12, 7, 33, 16, 0, time.UTC)
-	ptr := func(s string) *string { return &s }
-	sw := api.FlexBool(false)
-	list := api.ConnectionList{
-		Connections:       make([]api.Connection, 0, n),
-		TotalCount:        int32(n),
-		VpcServiceName:    ptr("cn-north-4.css-op-no-delete.cf072729-b076-49db-83d3-020dc9f589bd"),
-		VpcepUpdateSwitch: &sw,
-	}
-	for i := range n {
-		c := api.Connection{
-			Id:                fmt.Sprintf("%08x-31a1-40d0-862b-%012x", 0x54b7f739+i, 0xac85b83ab2da+i*7919),
-			Status:            api.Accepted,
-			MaxSession:        ptr("3000"),
-			SpecificationName: ptr("default"),
-			VpcepIp:           ptr(fmt.Sprintf("192.168.%d.%d", i/254%256, 1+i%254)),
-			CreatedAt:         &api.FlexTime{Raw: base.Add(time.Duration(i*3607) * time.Second).Format(time.RFC3339)},
-			DomainId:          ptr(owners[i%len(owners)]),
-		}
-		if i%3 == 2 {
-			c.Status = api.Rejected
-		}
-		switch i % 10 {
-		case 4:
-			c.UpdateAt = &api.FlexTime{Raw: base.Add(time.Duration(i*7211) * time.Second).Format("2006-01-02T15:04:05")}
-		case 7:
-			c.UpdateAt = &api.FlexTime{Raw: base.Add(time.Duration(i*7211) * time.Second).Format(time.RFC3339)}
-		}
-		list.Connections = append(list.Connections, c)
-	}
-	perms := make([]api.Permission, 0, len(owners))
-	for i, o := range owners {
-		pt := api.DomainId
-		perms = append(perms, api.Permission{
-			Id:             ptr(fmt.Sprintf("432a6429-f377-4168-8b24-feb5885af0%02x", i)),
-			Permission:     ptr("iam:domain::" + o),
-			PermissionType: &pt,
-			CreatedAt:      &api.FlexTime{Raw: "2023-10-12T07:33:11Z"},
-		})
-	}
-	list.Permissions = &perms
-	data, err := json.Marshal(list)
-	if err != nil {
-		panic(err)
-	}
-	return data
-}
+// pageBody is a page of n connections, the one client's benchmarks measure (pagegen.Body).
+func pageBody(n int) []byte { return pagegen.Body(0, n, n) }
 
 // hostileBody is a 200 body of about size bytes: {"connections":[{},{},…],"total_count":0},
 // every connection missing id and status.
