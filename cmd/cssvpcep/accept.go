@@ -52,12 +52,7 @@ Output:
 		if len(ids) == 0 {
 			problems = append(problems, fmt.Sprintf("no ENDPOINT_ID: name the connections to %s (at most %d)", verb, client.MaxEndpointIDs))
 		}
-		var dry dryRun
-		var extra []client.Option
-		if f.dryRun {
-			extra = append(extra, dry.option())
-		}
-		s, err := c.client(ctx, &f.clientFlags, problems, extra...)
+		s, dry, err := c.changeSession(ctx, &f.clientFlags, f.dryRun, problems)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +25,19 @@ func (d *dryRun) option() client.Option {
 		defer d.mu.Unlock()
 		d.reqs = append(d.reqs, p)
 	})
+}
+
+// changeSession builds the client of a verb that changes state: with dry, one that hands
+// every request to the returned *dryRun instead of sending it. problems are the flags' and
+// arguments' problems so far, a usage error when there are any.
+func (c *cli) changeSession(ctx context.Context, f *clientFlags, dry bool, problems []string) (*session, *dryRun, error) {
+	d := &dryRun{}
+	var extra []client.Option
+	if dry {
+		extra = append(extra, d.option())
+	}
+	s, err := c.client(ctx, f, problems, extra...)
+	return s, d, err
 }
 
 // planned returns the requests collected so far.

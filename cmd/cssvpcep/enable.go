@@ -87,12 +87,7 @@ func (c *cli) switchService(ctx context.Context, f *switchFlags, enable bool, pr
 	if enable {
 		action, state, already = "enable", "enabled", client.IsAlreadyEnabled
 	}
-	var dry dryRun
-	var extra []client.Option
-	if f.dryRun {
-		extra = append(extra, dry.option())
-	}
-	s, err := c.client(ctx, &f.clientFlags, problems, extra...)
+	s, dry, err := c.changeSession(ctx, &f.clientFlags, f.dryRun, problems)
 	if err != nil {
 		return err
 	}

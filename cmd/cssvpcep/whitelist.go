@@ -59,16 +59,9 @@ func whitelistMore(output string) string {
 	return s + exitStatusHelp("done, or a dry run")
 }
 
-// whitelistSession checks the flags and problems and builds the client, a dry-run one with
-// --dry-run.
+// whitelistSession checks the flags and problems and builds the client (changeSession).
 func (c *cli) whitelistSession(ctx context.Context, f *whitelistFlags, problems []string) (*session, *dryRun, error) {
-	dry := &dryRun{}
-	var extra []client.Option
-	if f.dryRun {
-		extra = append(extra, dry.option())
-	}
-	s, err := c.client(ctx, &f.clientFlags, append(f.check(true), problems...), extra...)
-	return s, dry, err
+	return c.changeSession(ctx, &f.clientFlags, f.dryRun, append(f.check(true), problems...))
 }
 
 func (c *cli) whitelistShow(f *whitelistFlags) *cobra.Command {
