@@ -67,11 +67,13 @@ type ValidationError struct {
 const MaxProblems = 20
 
 // Bounds of what a ValidationError's message takes from the traffic it judges: a problem's
-// field or parameter name (a JSON key the peer chose, the path of the request), a rule's text.
+// field or parameter name (a JSON key the peer chose, the path of the request), a rule's text,
+// the method (a 405's is any token the peer sent).
 const (
-	maxNameLen = 128
-	maxRuleLen = 256
-	maxPathLen = 256
+	maxNameLen   = 128
+	maxRuleLen   = 256
+	maxPathLen   = 256
+	maxMethodLen = 64
 )
 
 // Problem is one broken rule: where (In and Name) and what (Rule and Keyword).
@@ -125,7 +127,7 @@ func (e *ValidationError) Error() string {
 		b.WriteString(" to")
 	}
 	b.WriteByte(' ')
-	b.WriteString(e.Method)
+	b.WriteString(quote.Line(e.Method, maxMethodLen))
 	b.WriteByte(' ')
 	b.WriteString(quote.Line(e.Path, maxPathLen))
 	if e.OperationID != "" {

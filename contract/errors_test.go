@@ -150,3 +150,17 @@ func TestValidationError_isOneLine(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestValidationError_boundsMethodAndPath: a 405's method and any path are the peer's, of any
+// length; the message keeps 64 and 256 bytes of them.
+func TestValidationError_boundsMethodAndPath(t *testing.T) {
+	e := &contract.ValidationError{Direction: contract.DirectionRequest, Method: strings.Repeat("M", 100_000),
+		Path: "/" + strings.Repeat("p", 100_000), Problems: []contract.Problem{{In: "", Rule: "method not allowed"}}}
+	got := e.Error()
+	if len(got) > 1024 {
+		t.Fatalf("the message is %d bytes: %.200q", len(got), got)
+	}
+	if !strings.Contains(got, strings.Repeat("M", 64)+"…") || strings.Contains(got, strings.Repeat("M", 65)) {
+		t.Errorf("the method is not cut at 64 bytes: %.200q", got)
+	}
+}
