@@ -91,7 +91,7 @@ func initialState(cfg *config) (seed Seed, loaded bool, err error) {
 		}
 	}
 	if cfg.seed != nil {
-		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters)}
+		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters), Projects: slices.Clone(cfg.seed.Projects)}
 		cfg.seed = nil // the Store has its own copy; do not keep the caller's
 	} else if seed, err = BuiltinSeed(); err != nil {
 		return Seed{}, false, err
@@ -113,13 +113,20 @@ func initialState(cfg *config) (seed Seed, loaded bool, err error) {
 	if err := options.Join(dups); err != nil {
 		return Seed{}, false, err
 	}
+	if len(cfg.synthetic) > 0 {
+		// The seed's own names are unique (WithSeed and WithSeedFile checked them): a clash
+		// is a synthetic project's.
+		if err := seed.checkProjects(); err != nil {
+			return Seed{}, false, &ConfigError{Option: "WithSynthetic", Arg: "projectID", Err: err}
+		}
+	}
 	return seed, false, nil
 }
 
 // layers wraps the generated handler in the emulator's layers; outermost first: request ID,
-// request bodies, the spec document (GET /openapi.yaml), latency and faults, authentication,
-// then the emulator-only path (/emulator/...) or contract validation and the generated
-// handler.
+// request bodies, the spec document (GET /openapi.yaml), latency and faults, then the IAM
+// (/v3, with WithIAMUser), or authentication and the emulator-only path (/emulator/...) or
+// contract validation and the generated handler.
 func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	c := e.cfg
 	log := c.logger
