@@ -3,7 +3,9 @@ package emulator_test
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -683,5 +685,56 @@ func TestEmulator_String_IAM(t *testing.T) {
 	}
 	if s := e.String(); !strings.Contains(s, " Auth:token(1)+IAM("+testUser+"@OTC-EU-NL-1)}") || strings.Contains(s, "TokenTTL") {
 		t.Errorf("String = %s", s)
+	}
+}
+
+// The links and the catalog name the emulator as the client reached it; a Host that is not a
+// plain host[:port] is not echoed.
+func TestIAM_catalogHost(t *testing.T) {
+	e, err := emulator.New(emulator.WithIAMUser(testUser, testPassword, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]string{
+		"css.example:8443":                 "http://css.example:8443/v1.0/demo-project",
+		"[::1]:80":                         "http://[::1]:80/v1.0/demo-project",
+		`evil.example/"><script>`:          "http://localhost/v1.0/demo-project",
+		strings.Repeat("a", 300) + ".test": "http://localhost/v1.0/demo-project",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(signInBody(testPassword, "eu-de")))
+		req.Host = host
+		rec := httptest.NewRecorder()
+		e.Handler().ServeHTTP(rec, req)
+		var b wantToken
+		decodeStrict(t, rec.Body.Bytes(), &b)
+		if len(b.Token.Catalog) != 2 || b.Token.Catalog[1].Endpoints[0].URL != want {
+			t.Errorf("Host %.40q: catalog %+v, want %s", host, b.Token.Catalog, want)
+		}
+	}
+}
+
+// Long values in a token request are quoted to 64 bytes in answers and logs.
+func TestIAM_longValues(t *testing.T) {
+	var logs syncBuffer
+	f, _ := iamServer(t, emulator.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	long := strings.Repeat("x", 10<<10)
+	for _, body := range []string{
+		fmt.Sprintf(`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":"p","domain":{"name":"d"}}}}}}`, long),
+		`{"auth":{"identity":{"methods":["` + long + `"]}}}`,
+		fmt.Sprintf(`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"password":%q,"domain":{"name":%q}}}},"scope":{"project":{"name":%q}}}}`,
+			testUser, testPassword, emulator.DefaultIAMDomain, long),
+	} {
+		r := signIn(t, f, body)
+		if len(r.body) > 1<<10 || r.status < 400 {
+			t.Errorf("%d, %d bytes: %.200s", r.status, len(r.body), r.body)
+		}
+	}
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if len(line) > 2<<10 {
+			t.Errorf("a log record of %d bytes: %.200s", len(line), line)
+		}
+	}
+	if !strings.Contains(logs.String(), "IAM refused the request") {
+		t.Errorf("the log:\n%s", logs.String())
 	}
 }
