@@ -1,54 +1,41 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/cssvpcep/cssvpcep/internal/csserr"
-	"github.com/cssvpcep/cssvpcep/internal/redact"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // authenticator is the API Gateway's check of the credentials: an X-Auth-Token from the
-// configured ones, or an AK/SK signature by a configured key pair. It answers anything else
-// with 401 in the gateway's error shape, saying why.
+// configured ones or one the emulator's IAM issued (not expired, scoped to the project the
+// path names), or an AK/SK signature by a configured key pair. It answers anything else with
+// 401, or 403 for an issued token of another project, in the gateway's error shape, saying
+// why.
 type authenticator struct {
 	next   http.Handler
-	tokens [][sha256.Size]byte // the tokens' hashes: equal lengths make the comparison constant-time
-	keys   map[string]redact.Secret
-	clock  func() time.Time
+	creds  *credentials
 	log    *slog.Logger
 	expect string // what a request must carry, for messages
 }
 
-func newAuthenticator(next http.Handler, c *config) *authenticator {
-	a := &authenticator{next: next, keys: c.keys, clock: c.clock, log: c.logger}
-	for _, t := range c.tokens {
-		a.tokens = append(a.tokens, sha256.Sum256([]byte(t.Reveal())))
-	}
-	var kinds []string
-	if len(a.tokens) > 0 {
-		kinds = append(kinds, "an X-Auth-Token header")
-	}
-	if len(a.keys) > 0 {
-		kinds = append(kinds, "an AK/SK signature (SDK-HMAC-SHA256)")
-	}
-	a.expect = strings.Join(kinds, " or ")
-	return a
+func newAuthenticator(next http.Handler, creds *credentials, log *slog.Logger) *authenticator {
+	return &authenticator{next: next, creds: creds, log: log, expect: creds.expect()}
 }
 
-// ServeHTTP passes an authenticated request on and answers any other: 401, or 413 when the
-// body a signature covers is larger than the emulator takes (it could not be hashed).
+// ServeHTTP passes an authenticated request on and answers any other: 401, 403, or 413 when
+// the body a signature covers is larger than the emulator takes (it could not be hashed).
 func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	why, verifyErr := a.check(r)
+	status, why, verifyErr := a.check(r)
 	switch {
-	case why == "":
+	case status == 0:
 		a.next.ServeHTTP(w, r)
 		return
 	case isTooLarge(verifyErr):
@@ -56,66 +43,107 @@ func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.LogAttrs(r.Context(), slog.LevelInfo, "authentication failed",
-		slog.String("request_id", w.Header().Get(csserr.HeaderRequestID)), slog.String("reason", why))
+		slog.String("request_id", w.Header().Get(csserr.HeaderRequestID)), slog.Int("status", status), slog.String("reason", why))
+	if status == http.StatusForbidden {
+		writeGatewayError(w, status, csserr.GatewayForbidden, "The IAM user is not authorized to access the API: "+why)
+		return
+	}
 	writeGatewayError(w, http.StatusUnauthorized, csserr.GatewayAuth, "Incorrect IAM authentication information: "+why)
 }
 
-// check returns "" when one of the credentials the request carries is valid, else why not,
-// and the error of signer.Verify if it was called. The reason never holds a token, a secret
-// key or a signature, and quotes at most quote.Max bytes of any value of the request (the
-// signer bounds its details). Nothing here reads the body: a token is checked from the
-// headers, and Verify reads the body only once the Authorization header, the access key,
-// X-Sdk-Date and the signed headers have passed, so a request without a known access key is
-// refused unread.
-func (a *authenticator) check(r *http.Request) (string, error) {
+// check returns 0 when one of the credentials the request carries is valid for it; else 401,
+// or 403 when the one valid credential is a token the IAM issued for another project (or for
+// the domain), with why, and the error of signer.Verify if it was called. The reason never
+// holds a token, a secret key or a signature, and quotes at most quote.Max bytes of any value
+// of the request (the signer bounds its details). Nothing here reads the body: a token is
+// checked from the headers, and Verify reads the body only once the Authorization header, the
+// access key, X-Sdk-Date and the signed headers have passed, so a request without a known
+// access key is refused unread.
+func (a *authenticator) check(r *http.Request) (int, string, error) {
 	var (
 		reasons   []string
+		forbidden string
 		verifyErr error
 	)
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		switch {
-		case len(a.tokens) == 0:
+		t, kind := a.creds.token(token)
+		switch kind {
+		case tokenOff:
 			reasons = append(reasons, "the request carries an X-Auth-Token, but token authentication is off; send "+a.expect)
-		case a.validToken(token):
-			return "", nil
+		case tokenStatic:
+			return 0, "", nil
+		case tokenIssued:
+			// The clock is read only here: a configured token or a signature-free request
+			// costs no call of it.
+			now := a.creds.clock()
+			if !now.Before(t.expires) {
+				reasons = append(reasons, "the X-Auth-Token expired at "+t.expires.UTC().Format(iamTimeLayout)+": the token must be updated")
+				break
+			}
+			if forbidden = scopeProblem(t, r.URL.EscapedPath()); forbidden == "" {
+				return 0, "", nil
+			}
 		default:
 			reasons = append(reasons, "the X-Auth-Token is not valid")
 		}
 	}
 	if len(r.Header.Values("Authorization")) > 0 {
 		switch {
-		case len(a.keys) == 0:
+		case len(a.creds.keys) == 0:
 			reasons = append(reasons, "the request carries an Authorization header, but AK/SK authentication is off; send "+a.expect)
 		default:
-			verifyErr = signer.Verify(r, a.lookup, a.clock())
+			verifyErr = signer.Verify(r, a.creds.lookup, a.creds.clock())
 			if verifyErr == nil {
-				return "", nil
+				return 0, "", nil
 			}
 			reasons = append(reasons, "AK/SK signature rejected: "+verifyReason(verifyErr))
 		}
 	}
-	if len(reasons) == 0 {
-		return "no credentials: send " + a.expect, nil
+	switch {
+	case forbidden != "":
+		return http.StatusForbidden, strings.Join(append([]string{forbidden}, reasons...), "; "), verifyErr
+	case len(reasons) == 0:
+		return http.StatusUnauthorized, "no credentials: send " + a.expect, nil
 	}
-	return strings.Join(reasons, "; "), verifyErr
+	return http.StatusUnauthorized, strings.Join(reasons, "; "), verifyErr
 }
 
-// validToken compares token with every configured one, in constant time.
-func (a *authenticator) validToken(token string) bool {
-	sum := sha256.Sum256([]byte(token))
-	ok := 0
-	for i := range a.tokens {
-		ok |= subtle.ConstantTimeCompare(sum[:], a.tokens[i][:])
+// projectPrefixes start the paths that name a project in their next segment: the spec's
+// (/v1.0/{project_id}/...) and the emulator's own (EndpointsPath).
+var projectPrefixes = [...]string{"/v1.0/", "/emulator/v1/"}
+
+// pathProject returns the project an escaped path names, unescaped as the router unescapes
+// it, and whether it names one. A segment that does not unescape is returned as it is: it is
+// nobody's project ID in the form the router would see, so it matches no token's.
+func pathProject(escaped string) (string, bool) {
+	for _, prefix := range projectPrefixes {
+		rest, ok := strings.CutPrefix(escaped, prefix)
+		if !ok {
+			continue
+		}
+		seg, _, _ := strings.Cut(rest, "/")
+		if p, err := url.PathUnescape(seg); err == nil {
+			return p, true
+		}
+		return seg, true
 	}
-	return ok == 1
+	return "", false
 }
 
-func (a *authenticator) lookup(accessKey string) (string, bool) {
-	sk, ok := a.keys[accessKey]
-	if !ok {
-		return "", false
+// scopeProblem says why a token the IAM issued may not be used on the path, "" when it may: a
+// path that names a project needs a token scoped to that project; one that names none (a path
+// of no operation, which is answered 404) takes any.
+func scopeProblem(t issuedToken, escapedPath string) string {
+	project, named := pathProject(escapedPath)
+	switch {
+	case !named:
+		return ""
+	case t.projectID == "":
+		return fmt.Sprintf("the X-Auth-Token is scoped to the domain, not to project %s; get a token scoped to the project", quote.Value(project))
+	case project != t.projectID:
+		return fmt.Sprintf("the X-Auth-Token is scoped to project %s, not to project %s", quote.Value(t.projectID), quote.Value(project))
 	}
-	return sk.Reveal(), true
+	return ""
 }
 
 // verifyReason renders Verify's error without its "signer: " prefix: the reason and the detail,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,7 +44,8 @@ type emulatorCase struct {
 
 // emulatorCases are the built-in seed's current example without authentication, synthetic
 // pages of 10, 100 and 1,000 connections, and the current example with token and with AK/SK
-// authentication on, as `cssvpcep serve --token` or `--ak/--sk` runs it.
+// authentication on, as `cssvpcep serve --token` or `--ak/--sk` runs it, and with a token the
+// emulator's IAM issued (1 KB, looked up and its expiry and scope checked).
 func emulatorCases(b *testing.B) []emulatorCase {
 	b.Helper()
 	creds, err := signer.NewCredentials(testAK, testSK)
@@ -67,10 +69,14 @@ func emulatorCases(b *testing.B) []emulatorCase {
 		{"page1000", connectionsPath("p", "c") + "?limit=1000", []emulator.Option{emulator.WithSynthetic("p", "c", 1000)}, nil},
 		{"token", defaultPath, []emulator.Option{emulator.WithToken(testToken)}, withToken},
 		{"aksk", defaultPath, []emulator.Option{emulator.WithAccessKey(testAK, testSK)}, sign},
+		{"issued", defaultPath, []emulator.Option{emulator.WithIAMUser(testUser, testPassword, "")}, nil}, // a token of the IAM: prepared below
 	} {
 		e, err := emulator.New(c.opts...)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if c.name == "issued" {
+			c.prepare = benchSignIn(b, e)
 		}
 		req := httptest.NewRequest(http.MethodGet, c.target, nil)
 		if c.prepare != nil {
@@ -92,6 +98,22 @@ func emulatorCases(b *testing.B) []emulatorCase {
 		cases = append(cases, emulatorCase{name: c.name, target: c.target, emulator: e.Handler(), bare: bare, prepare: c.prepare})
 	}
 	return cases
+}
+
+// benchSignIn signs in at e's IAM and returns what sets the token it issued on a request.
+func benchSignIn(b *testing.B, e *emulator.Emulator) func(*http.Request) error {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(signInBody(testPassword, emulator.DefaultProjectName)))
+	rec := httptest.NewRecorder()
+	e.Handler().ServeHTTP(rec, req)
+	token := rec.Header().Get("X-Subject-Token")
+	if rec.Code != http.StatusCreated || token == "" {
+		b.Fatalf("sign-in: %d %s", rec.Code, rec.Body)
+	}
+	return func(r *http.Request) error {
+		r.Header.Set("X-Auth-Token", token)
+		return nil
+	}
 }
 
 // serveParallel serves h on loopback and sends it b.N requests for target from parallel

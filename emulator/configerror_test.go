@@ -43,6 +43,22 @@ func TestNew_configErrors(t *testing.T) {
 		{"fail rate negative", emulator.WithFailRate(-0.1, 1), "WithFailRate", "rate", "emulator: WithFailRate: rate -0.1 is not between 0 and 1"},
 		{"fail rate above 1", emulator.WithFailRate(1.5, 1), "WithFailRate", "rate", "emulator: WithFailRate: rate 1.5 is not between 0 and 1"},
 		{"logger", emulator.WithLogger(nil), "WithLogger", "", "emulator: WithLogger: the logger is nil"},
+		{"IAM user name empty", emulator.WithIAMUser("", testPassword, ""), "WithIAMUser", "name", "emulator: WithIAMUser: the user name is empty"},
+		{"IAM user name with a NUL", emulator.WithIAMUser("u\x00x", testPassword, ""), "WithIAMUser", "name",
+			`emulator: WithIAMUser: the user name "u\x00x" has a control character at byte 1`},
+		{"IAM user name of spaces", emulator.WithIAMUser(" u", testPassword, ""), "WithIAMUser", "name", `emulator: WithIAMUser: the user name " u" has white space at an end`},
+		{"IAM user name too long", emulator.WithIAMUser(strings.Repeat("u", 257), testPassword, ""), "WithIAMUser", "name",
+			"emulator: WithIAMUser: the user name is 257 bytes long; at most 256 are allowed"},
+		{"password empty", emulator.WithIAMUser("u", "", ""), "WithIAMUser", "password", "emulator: WithIAMUser: the password is empty"},
+		{"password with a line break", emulator.WithIAMUser("u", testPassword+"\n", ""), "WithIAMUser", "password",
+			"emulator: WithIAMUser: the password has a control character at byte 14"},
+		{"password not UTF-8", emulator.WithIAMUser("u", testPassword+"\xff", ""), "WithIAMUser", "password", "emulator: WithIAMUser: the password is not valid UTF-8"},
+		{"password too long", emulator.WithIAMUser("u", testPassword+strings.Repeat("x", 1024), ""), "WithIAMUser", "password",
+			"emulator: WithIAMUser: the password is 1038 bytes long; at most 1024 are allowed"},
+		{"IAM domain", emulator.WithIAMUser("u", testPassword, "d\t"), "WithIAMUser", "domain", `emulator: WithIAMUser: the domain "d\t" has white space at an end`},
+		{"token TTL 0", emulator.WithTokenTTL(0), "WithTokenTTL", "", "emulator: WithTokenTTL: token TTL 0s is out of the range 1s-8760h0m0s"},
+		{"token TTL too long", emulator.WithTokenTTL(emulator.MaxTokenTTL + 1), "WithTokenTTL", "", "emulator: WithTokenTTL: token TTL 8760h0m0.000000001s is out of the range 1s-8760h0m0s"},
+		{"token TTL without an IAM user", emulator.WithTokenTTL(time.Hour), "WithTokenTTL", "", "emulator: WithTokenTTL: no IAM user issues tokens: give WithIAMUser too"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,13 +70,20 @@ func TestNew_configErrors(t *testing.T) {
 			if !ok || ce.Option != tt.option || ce.Arg != tt.arg || err.Error() != tt.msg || !errors.Is(err, ce.Err) {
 				t.Errorf("New = %#v\n%q\nwant a *ConfigError{Option: %q, Arg: %q}\n%q", err, err, tt.option, tt.arg, tt.msg)
 			}
-			for _, s := range []string{testToken, testSK} {
+			for _, s := range []string{testToken, testSK, testPassword} {
 				if strings.Contains(err.Error(), s) {
 					t.Errorf("the error quotes a secret: %q", err)
 				}
 			}
 		})
 	}
+	t.Run("IAM user twice", func(t *testing.T) {
+		_, err := emulator.New(emulator.WithIAMUser("u", testPassword, ""), emulator.WithIAMUser("v", testPassword, ""))
+		ce, ok := err.(*emulator.ConfigError) //nolint:errorlint // a single problem is the *ConfigError itself
+		if !ok || ce.Option != "WithIAMUser" || ce.Arg != "" || err.Error() != `emulator: WithIAMUser: an IAM user ("u") is given already: the emulator's IAM has one` {
+			t.Errorf("New = %#v %q", err, err)
+		}
+	})
 }
 
 func TestNew_configErrors_seedFile(t *testing.T) {

@@ -12,9 +12,10 @@
 // so that programs using the API can be tested locally: against the emulator's own HTTP server
 // (Serve, ListenAndServe), its handler mounted anywhere (Handler), or, in tests, a TestServer.
 // It serves any number of projects and clusters from a Store that tests can read and change
-// while it serves. Besides the spec's paths it serves the spec itself (GET /openapi.yaml) and
-// one path of its own, outside /v1.0, to add a consumer's VPC endpoint (see Consumer
-// endpoints).
+// while it serves. Besides the spec's paths it serves the spec itself (GET /openapi.yaml), one
+// path of its own, outside /v1.0, to add a consumer's VPC endpoint (see Consumer endpoints),
+// and, with an IAM user (WithIAMUser), IAM's sign-in and project lookup under /v3, so that a
+// client signs in with a password as OpenStack users do (see IAM).
 //
 // # How it answers
 //
@@ -34,16 +35,19 @@
 //  3. The spec document: GET (or HEAD) /openapi.yaml is answered here, without authentication
 //     or injected faults (see The spec document).
 //  4. Latency and faults (WithLatency, WithFailRate).
-//  5. Authentication (WithToken, WithAccessKey); off unless configured. It reads no body: a
-//     token is checked from its header, and an AK/SK signature hashes the body only once the
-//     Authorization header, the access key, X-Sdk-Date and the signed headers have passed.
-//  6. The emulator-only path (/emulator/...), which checks its own input and goes no further;
+//  5. IAM (/v3, with WithIAMUser), which authenticates its project lookup itself and goes no
+//     further (see IAM); every other request goes on to
+//  6. authentication (WithToken, WithAccessKey, and the tokens the IAM issued); off unless
+//     configured. It reads no body: a token is checked from its header, and an AK/SK
+//     signature hashes the body only once the Authorization header, the access key,
+//     X-Sdk-Date and the signed headers have passed.
+//  7. The emulator-only path (/emulator/...), which checks its own input and goes no further;
 //     every other request goes on to
-//  7. contract validation (package contract): a request that breaks the spec is answered here
+//  8. contract validation (package contract): a request that breaks the spec is answered here
 //     (an old camelCase body key such as endpointWithDnsName is refused with 400 naming it),
 //     and, with WithResponseValidation, every response of an operation is checked. A body is
 //     read only for an operation that takes one.
-//  8. The generated handler and Server. Its methods return typed errors (wrapping ErrNotFound,
+//  9. The generated handler and Server. Its methods return typed errors (wrapping ErrNotFound,
 //     ErrServiceNotEnabled, ...), which one function, the strict handler's response error
 //     handler, maps to the status, code and message below.
 //
@@ -113,9 +117,15 @@
 //	401  {"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: <why>",
 //	     "request_id":"<X-Request-Id>"}, in the API Gateway's error shape, when authentication is
 //	     on and the request has no valid credential; <why> names the problem: no credentials,
-//	     an X-Auth-Token that is not valid, or the reason an AK/SK signature is rejected (unknown
-//	     access key, x-sdk-date not signed, X-Sdk-Date more than 15 minutes off, signature
-//	     mismatch, ...)
+//	     an X-Auth-Token that is not valid (unknown, or revoked), one the IAM issued that
+//	     expired ("... expired at <expires_at>: the token must be updated"), or the reason an
+//	     AK/SK signature is rejected (unknown access key, x-sdk-date not signed, X-Sdk-Date more
+//	     than 15 minutes off, signature mismatch, ...)
+//	403  {"error_code":"APIGW.0302","error_msg":"The IAM user is not authorized to access the
+//	     API: the X-Auth-Token is scoped to project "a", not to project "b"","request_id":...}
+//	     for a valid token the IAM issued used on a path that names another project (or a
+//	     domain-scoped token on one that names any), when no other credential of the request
+//	     is valid (see IAM)
 //	413  CSS.0001 "Incorrect parameters: the request body is larger than 16384 bytes"
 //	429  {"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached: ...",
 //	     "request_id":...}, with Retry-After: 1, injected by WithFailRate
@@ -125,8 +135,8 @@
 //	     (the change is not made), a response cannot be written or, with
 //	     WithResponseValidation, breaks the spec: the last two a bug of the emulator
 //
-// Every one of them matches the spec (401, 405, 413, 429 and 503 through its default response),
-// which the package's tests check for each status. A message quotes at most 64 bytes of any
+// Every one of them matches the spec (403 through the operations' own, 401, 405, 413, 429 and
+// 503 through its default response), which the package's tests check for each status. A message quotes at most 64 bytes of any
 // value of the request (an ID, an access key, X-Sdk-Date, a header or parameter name, the
 // method) and 256 of the path, and so does the log.
 //
@@ -198,6 +208,86 @@
 // and a tool that reads it should not need the emulator's), and faults are not injected into
 // it; HEAD works too, other methods are answered 405.
 //
+// # IAM
+//
+// With WithIAMUser(name, password, domain) the emulator also answers as Open Telekom Cloud's
+// IAM (Keystone v3) under /v3 on the same address (IAMPath), so that a client's IAM endpoint is
+// the emulator's URL and /v3, such as http://127.0.0.1:8080/v3. It signs in that one user
+// (domain: DefaultIAMDomain unless given), and knows the projects of the Store (see Project
+// names). It is behind the request-ID, body and fault layers (a fail rate fails sign-ins too),
+// not behind contract validation or the CSS side's authentication: IAM is not in the spec, and
+// it checks its input and the project lookup's credentials itself. Its errors are in
+// Keystone's shape, {"error":{"code":401,"message":"...","title":"Unauthorized"}}, with the
+// X-Request-Id of every answer.
+//
+//	POST /v3/auth/tokens   the password method, as keystoneauth1, gophercloud and the page
+//	                       send it: auth.identity.methods ["password"], password.user by name
+//	                       with domain {name} or {id} (the domain's ID is in the token body),
+//	                       or by {id}; auth.scope.project by id, or by name with its domain
+//	                       {name} or {id} or without one (the user's domain is the only one);
+//	                       auth.scope.domain, or no scope at all (the page: "the token applies
+//	                       to global services"), gives a token scoped to the domain. Unknown
+//	                       fields are ignored, as Keystone ignores them; ?nocatalog leaves the
+//	                       catalog out.
+//	  201                  X-Subject-Token: the token; the page's body: token.methods,
+//	                       expires_at and issued_at (UTC, microseconds, "Z"), user {id, name,
+//	                       domain {id, name}, password_expires_at (no zone, as the page has
+//	                       it; 90 days after the first sign-in)}, project {id, name, domain}
+//	                       (or domain {id, name} for a domain token), roles [te_admin], and a
+//	                       catalog of the emulator's IAM (type identity, URL .../v3) and, for a
+//	                       project token, its CSS endpoint (type css, URL .../v1.0/<project>,
+//	                       region from the project's name), both on the host the request names
+//	  401                  "The username or password is wrong." for a wrong user name, user ID,
+//	                       password or domain, exactly as IAM says it (the log says which)
+//	  401                  "The request you have made requires authentication: no project is
+//	                       named "x" in domain "D"" (or has the ID, or the scope's domain is
+//	                       another): 401 and not 404, as Keystone answers a scope it cannot
+//	                       grant (it turns a project it does not find into an authentication
+//	                       failure), checked after the password
+//	  400                  "The request body or a parameter is not valid: <field> ..." naming
+//	                       the field: no body, not one JSON object, a Content-Type other than
+//	                       application/json (the page's application/json;charset=utf8 is one),
+//	                       a field missing, empty or of the wrong type (auth.identity.password
+//	                       .user.name is a JSON number, not a string), a method other than
+//	                       "password"; never quoting the password
+//	GET /v3/projects       the projects the emulator knows, filtered by the page's name,
+//	                       domain_id, parent_id, enabled and is_domain, paged by page and
+//	                       per_page (1-5000, both or neither; links.previous and links.next),
+//	                       each {id, name, domain_id, parent_id (the domain, as OTC's region
+//	                       projects have it), enabled true, is_domain false, description "",
+//	                       links {self}}. It needs a token the IAM issued that has not expired
+//	                       (of any scope: IAM takes a domain- or a project-scoped token), a
+//	                       token of WithToken, or an AK/SK signature by a key of
+//	                       WithAccessKey (signer.Verify, as the CSS side checks it); 401
+//	                       "The request you have made requires authentication: <why>"
+//	                       otherwise, 400 for a parameter given twice or out of its range
+//	GET /v3                the version document (v3.0, stable), for clients that discover
+//	                       the API from the endpoint
+//
+// Other paths under /v3 are answered 404, other methods 405 with Allow, in Keystone's shape.
+// Without WithIAMUser there is no IAM: /v3 is a path of no CSS operation (404 CSS.0016).
+//
+// Tokens. A token is 1 KB of base64 from crypto/rand after the DER prefix of the page's
+// example (MIIDkgYJ...), like IAM's; the emulator keeps only its SHA-256, and at most 10,000
+// of them (the oldest are forgotten first). It is valid for WithTokenTTL (DefaultTokenTTL, 24
+// hours as IAM's) by the emulator's clock (WithClock): the CSS side takes it until the
+// instant its expires_at says, and answers it 401 APIGW.0301 from then on, which is what makes
+// a client sign in again. It is valid only for its project: a path that names another project
+// (/v1.0/{project_id}/... and the emulator-only path) is answered 403 APIGW.0302, not 401,
+// since the token is valid and a new one would be scoped alike: a client that renews on 401
+// would sign in again for nothing. A domain-scoped token is refused so on every project's
+// path. The tokens of WithToken and the key pairs of WithAccessKey keep working beside them,
+// for every project. Emulator.TokensIssued counts the tokens issued and
+// Emulator.RevokeTokens revokes them (as IAM does when a password changes), for tests of a
+// client's renewal; no timer runs: expiry is a comparison of times.
+//
+// Project names. A project's name is the one the seed gives it (the seed's "projects", see
+// below) or Store.SetProjectName; else DefaultProjectID ("demo-project") is named
+// DefaultProjectName ("eu-de"), as the project of the region eu-de is, and every other project
+// is named by its ID. IAM knows the projects that have clusters and those named so; names are
+// unique, as in a domain of IAM: a seed, PutCluster or SetProjectName that would give two
+// projects one name is refused.
+//
 // # State, seeds and the state file
 //
 // A cluster's state is a Cluster, plain data: whether its VPC endpoint service is disabled
@@ -227,7 +317,8 @@
 //	      "detail": {"name": "my-cluster", "status": "200", "instances": [...], ...}
 //	    },
 //	    {"project_id": "demo-project", "cluster_id": "off", "service_disabled": true, "connections": []}
-//	  ]
+//	  ],
+//	  "projects": [{"id": "demo-project", "name": "eu-de"}]
 //	}
 //
 // The fields of a response body (the spec's ConnectionList) are a cluster's, except that
@@ -247,7 +338,9 @@
 // a cluster given twice and IDs no request can name (empty, "." or "..", or holding "/", "\",
 // "?", "#", a control character or leading or trailing white space; internal/ids's rules) are
 // errors, which name the line and column or the field, such as clusters[0] (cluster
-// "my-cluster" of project "demo-project"): connections[2].status. A file may hold at most
+// "my-cluster" of project "demo-project"): connections[2].status. The optional "projects"
+// array names projects for IAM (see Project names): each an id and a name, both under the
+// rules of IDs, each project once, no two of one name; a file without it is served as before. A file may hold at most
 // MaxSeedFileSize bytes. The file testdata/seed.json is an example.
 //
 // Without WithSeed, WithSeedFile or a state file, the emulator starts with the built-in seed
@@ -273,12 +366,15 @@
 //
 // WithSeed, WithSeedFile, WithSynthetic and WithStateFile set the state; WithTaskDuration sets
 // how long tasks run; WithToken and WithAccessKey turn on authentication (both may be on:
-// either credential is accepted), checked against WithClock, which tasks run by too;
+// either credential is accepted), and so does WithIAMUser, which adds the IAM and its tokens
+// (WithTokenTTL: how long they are valid); all are checked against WithClock, which tasks run
+// by too;
 // WithLatency and WithFailRate inject delays and 429/503 answers from a seeded generator;
 // WithDocQuirks answers the list in the 2023 page's form (vpcepUpdateSwitch as a string,
 // zone-less time stamps, update_at null); WithResponseValidation checks every response
-// against the spec; WithLogger logs. Tokens and secret keys are never printed: not by String
-// or any fmt verb, not in logs, not in errors.
+// against the spec; WithLogger logs. Tokens, secret keys and the password are never printed:
+// not by String (which shows the IAM user and domain) or any fmt verb, not in logs, not in
+// errors.
 //
 // # In tests
 //
@@ -290,7 +386,16 @@
 //	c, err := client.New(client.WithEndpoint(ts.URL), client.WithProjectID("p"),
 //		client.WithToken("any"), client.WithHTTPClient(ts.Client()))
 //
-// Without WithToken or WithAccessKey the emulator accepts any credentials, or none. To test a
+// Without WithToken, WithAccessKey or WithIAMUser the emulator accepts any credentials, or
+// none. To test a client that signs in with a password:
+//
+//	ts := emulator.NewTestServer(t, emulator.WithIAMUser("user", "pw", ""))
+//	c, err := client.New(client.WithEndpoint(ts.URL), client.WithIAMEndpoint(ts.URL+"/v3"),
+//		client.WithPassword("user", "pw", emulator.DefaultIAMDomain),
+//		client.WithProjectName(emulator.DefaultProjectName), client.WithHTTPClient(ts.Client()))
+//
+// and ts.Emulator.TokensIssued to count its sign-ins; WithTokenTTL and WithClock, or
+// Emulator.RevokeTokens, to make it renew. To test a
 // waiter, give NewTestServer WithTaskDuration and WithClock with a clock the test moves, and
 // Store.FailNextTask for the failure path; Store.AddEndpoint adds connections to accept.
 package emulator

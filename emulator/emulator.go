@@ -30,12 +30,14 @@ const (
 // ShowClusterDetail. Build it with New; serve it with Serve or ListenAndServe, or mount
 // Handler in a server of your own. It is safe for concurrent use.
 //
-// Printing an Emulator (any fmt verb, log/slog) shows its configuration, never a token or a
-// secret key.
+// Printing an Emulator (any fmt verb, log/slog) shows its configuration, never a token, a
+// secret key or a password.
 type Emulator struct {
 	cfg     *config
 	store   *Store
 	handler http.Handler
+	creds   *credentials
+	iam     *iamService // nil without WithIAMUser
 
 	mu       sync.Mutex
 	servers  map[*http.Server]struct{}
@@ -69,7 +71,10 @@ func New(opts ...Option) (*Emulator, error) {
 			}
 		}
 	}
-	e := &Emulator{cfg: cfg, store: store, servers: make(map[*http.Server]struct{})}
+	e := &Emulator{cfg: cfg, store: store, creds: newCredentials(cfg), servers: make(map[*http.Server]struct{})}
+	if cfg.iamUser != nil {
+		e.iam = newIAMService(cfg, store, e.creds)
+	}
 	if e.handler, err = e.layers(NewServer(store, cfg.quirks).Handler()); err != nil {
 		return nil, err
 	}
@@ -91,7 +96,7 @@ func initialState(cfg *config) (seed Seed, loaded bool, err error) {
 		}
 	}
 	if cfg.seed != nil {
-		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters)}
+		seed = Seed{Clusters: slices.Clone(cfg.seed.Clusters), Projects: slices.Clone(cfg.seed.Projects)}
 		cfg.seed = nil // the Store has its own copy; do not keep the caller's
 	} else if seed, err = BuiltinSeed(); err != nil {
 		return Seed{}, false, err
@@ -113,13 +118,20 @@ func initialState(cfg *config) (seed Seed, loaded bool, err error) {
 	if err := options.Join(dups); err != nil {
 		return Seed{}, false, err
 	}
+	if len(cfg.synthetic) > 0 {
+		// The seed's own names are unique (WithSeed and WithSeedFile checked them): a clash
+		// is a synthetic project's.
+		if err := seed.checkProjects(); err != nil {
+			return Seed{}, false, &ConfigError{Option: "WithSynthetic", Arg: "projectID", Err: err}
+		}
+	}
 	return seed, false, nil
 }
 
 // layers wraps the generated handler in the emulator's layers; outermost first: request ID,
-// request bodies, the spec document (GET /openapi.yaml), latency and faults, authentication,
-// then the emulator-only path (/emulator/...) or contract validation and the generated
-// handler.
+// request bodies, the spec document (GET /openapi.yaml), latency and faults, then the IAM
+// (/v3, with WithIAMUser), or authentication and the emulator-only path (/emulator/...) or
+// contract validation and the generated handler.
 func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 	c := e.cfg
 	log := c.logger
@@ -142,8 +154,11 @@ func (e *Emulator) layers(h http.Handler) (http.Handler, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	h = &emulatorOnly{spec: h, own: newConsumerHandler(e.store)}
-	if len(c.tokens) > 0 || len(c.keys) > 0 {
-		h = newAuthenticator(h, c)
+	if len(c.tokens) > 0 || len(c.keys) > 0 || c.iamUser != nil {
+		h = newAuthenticator(h, e.creds, c.logger)
+	}
+	if e.iam != nil {
+		h = &iamRouter{iam: e.iam, next: h}
 	}
 	if c.latency > 0 || c.jitter > 0 || c.failRate > 0 {
 		h = newFaults(h, c)
@@ -161,6 +176,30 @@ func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // Store returns the emulator's state, for tests to read and change while it serves.
 func (e *Emulator) Store() *Store { return e.store }
+
+// TokensIssued returns how many tokens the emulator's IAM (WithIAMUser) has issued: its 201
+// answers to POST /v3/auth/tokens, revoked and expired tokens included; 0 without an IAM
+// user. A test counts a client's sign-ins with it.
+func (e *Emulator) TokensIssued() int64 {
+	if e.iam == nil {
+		return 0
+	}
+	return e.creds.issued.issued.Load()
+}
+
+// RevokeTokens revokes every token the emulator's IAM has issued so far, as IAM does when a
+// user's password or permissions change: from then on the CSS side answers them 401 APIGW.0301
+// ("the X-Auth-Token is not valid"), which makes a client sign in again, and the project lookup
+// refuses them too. It returns how many of them had not expired yet; 0 without an IAM user.
+// Tokens of WithToken are not the IAM's and stay valid.
+func (e *Emulator) RevokeTokens() int {
+	if e.iam == nil {
+		return 0
+	}
+	n := e.creds.issued.revokeAll(e.cfg.clock())
+	e.cfg.logger.Info("IAM tokens revoked", "valid", n)
+	return n
+}
 
 // Serve serves HTTP on l until Shutdown, and then returns http.ErrServerClosed, as
 // http.Server.Serve does. It may be called for several listeners at once. l is closed when
@@ -230,7 +269,8 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 }
 
 // String describes the emulator: where its seed comes from, its authentication (the number of
-// tokens and the access keys, never a token or secret key), latency, faults and modes.
+// tokens, the access keys, the IAM user and domain; never a token, a secret key or the
+// password), latency, faults and modes.
 func (e *Emulator) String() string {
 	if e == nil || e.cfg == nil {
 		return "emulator.Emulator(nil)"

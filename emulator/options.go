@@ -9,17 +9,19 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/options"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // Option configures New and NewTestServer. Each option checks its arguments, so that New fails
 // with a *ConfigError naming the option (and the argument at fault); none of these errors
-// quotes a token or a secret key.
+// quotes a token, a secret key or a password.
 type Option func(*config) error
 
 // config is what the options set. It is never modified after New returns.
@@ -34,6 +36,10 @@ type config struct {
 	keys   map[string]redact.Secret // access key → secret key
 	clock  func() time.Time
 
+	iamUser  *iamUser      // nil without WithIAMUser: no IAM under /v3
+	tokenTTL time.Duration // how long a token the IAM issues is valid
+	ttlGiven bool          // WithTokenTTL was given, which needs WithIAMUser
+
 	latency, jitter time.Duration
 	failRate        float64
 	failSeed        int64
@@ -46,12 +52,19 @@ type config struct {
 }
 
 func defaultConfig() *config {
-	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler), bodyTimeout: bodyTimeout, tasks: DefaultTaskDuration}
+	return &config{clock: time.Now, logger: slog.New(slog.DiscardHandler), bodyTimeout: bodyTimeout, tasks: DefaultTaskDuration,
+		tokenTTL: DefaultTokenTTL}
 }
 
 // apply runs opts in order, collecting every error, so that all wrong options are named at once:
-// one *ConfigError, or errors.Join of several.
-func (c *config) apply(opts []Option) error { return options.Join(options.Apply(c, opts)) }
+// one *ConfigError, or errors.Join of several; then it checks the options that need another.
+func (c *config) apply(opts []Option) error {
+	errs := options.Apply(c, opts)
+	if c.ttlGiven && c.iamUser == nil {
+		errs = append(errs, configError("WithTokenTTL", "", "no IAM user issues tokens: give WithIAMUser too"))
+	}
+	return options.Join(errs)
+}
 
 // WithSeed starts the emulator with the clusters of seed instead of the built-in seed
 // (BuiltinSeed). The emulator keeps its own copy. The last of WithSeed and WithSeedFile wins;
@@ -146,9 +159,117 @@ func WithAccessKey(accessKey, secretKey string) Option {
 	}
 }
 
+// The IAM user's defaults and bounds.
+const (
+	// DefaultIAMDomain is the domain (on Open Telekom Cloud, the account's name) of the IAM
+	// user of WithIAMUser when none is given: the form of a real account name.
+	DefaultIAMDomain = "OTC-EU-DE-00000000001000000001"
+	// DefaultTokenTTL is how long a token the emulator's IAM issues is valid unless
+	// WithTokenTTL says otherwise: 24 hours, as IAM's (the password token page).
+	DefaultTokenTTL = 24 * time.Hour
+	// MinTokenTTL and MaxTokenTTL bound WithTokenTTL: a second is the finest a client's
+	// renewal reasons about; a year keeps every expires_at a four-digit year.
+	MinTokenTTL = time.Second
+	MaxTokenTTL = 365 * 24 * time.Hour
+	// maxIAMNameLength bounds the user's and the domain's names, in bytes: IAM's are far
+	// shorter (32 and 64 characters), and a name is quoted in messages.
+	maxIAMNameLength = 256
+	// maxPasswordLength bounds the password, in bytes: IAM's are at most 32 characters, and
+	// the token request's body must stay far below maxRequestBody.
+	maxPasswordLength = 1024
+)
+
+// iamUser is the user WithIAMUser gives: the one the emulator's IAM signs in.
+type iamUser struct {
+	name     string
+	password redact.Secret
+	domain   string
+}
+
+// WithIAMUser makes the emulator answer as IAM too (Keystone v3, under /v3 on the same
+// address; see the package doc): POST /v3/auth/tokens signs in the user name with password in
+// domain ("" for DefaultIAMDomain) and issues a token scoped to a project the emulator serves,
+// and GET /v3/projects lists the projects. It turns authentication on: the CSS operations then
+// take the tokens issued (until they expire, for their project only), besides those of
+// WithToken and WithAccessKey. It may be given once. The name and the domain are at most 256
+// bytes, without control characters or white space at either end; the password is at most
+// 1024 bytes without control characters. The password is never printed, and no error quotes
+// it.
+func WithIAMUser(name, password, domain string) Option {
+	return func(c *config) error {
+		if domain == "" {
+			domain = DefaultIAMDomain
+		}
+		if p := iamNameProblem("user name", name); p != "" {
+			return configError("WithIAMUser", "name", "%s", p)
+		}
+		if p := passwordProblem(password); p != "" {
+			return configError("WithIAMUser", "password", "%s", p)
+		}
+		if p := iamNameProblem("domain", domain); p != "" {
+			return configError("WithIAMUser", "domain", "%s", p)
+		}
+		if c.iamUser != nil {
+			return configError("WithIAMUser", "", "an IAM user (%s) is given already: the emulator's IAM has one", quote.Value(c.iamUser.name))
+		}
+		c.iamUser = &iamUser{name: name, password: redact.New(password), domain: domain}
+		return nil
+	}
+}
+
+// iamNameProblem says what is wrong with a user's or a domain's name, "" for nothing.
+func iamNameProblem(what, s string) string {
+	switch {
+	case s == "":
+		return "the " + what + " is empty"
+	case len(s) > maxIAMNameLength:
+		return fmt.Sprintf("the %s is %d bytes long; at most %d are allowed", what, len(s), maxIAMNameLength)
+	case !utf8.ValidString(s):
+		return fmt.Sprintf("the %s %s is not valid UTF-8", what, quote.Value(s))
+	case strings.TrimSpace(s) != s:
+		return fmt.Sprintf("the %s %s has white space at an end", what, quote.Value(s))
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		return fmt.Sprintf("the %s %s has a control character at byte %d", what, quote.Value(s), i)
+	}
+	return ""
+}
+
+// passwordProblem says what is wrong with a password, never quoting it; "" for nothing.
+func passwordProblem(s string) string {
+	switch {
+	case s == "":
+		return "the password is empty"
+	case len(s) > maxPasswordLength:
+		return fmt.Sprintf("the password is %d bytes long; at most %d are allowed", len(s), maxPasswordLength)
+	case !utf8.ValidString(s):
+		return "the password is not valid UTF-8"
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		return fmt.Sprintf("the password has a control character at byte %d", i)
+	}
+	return ""
+}
+
+// WithTokenTTL sets how long a token the emulator's IAM issues is valid, by the emulator's
+// clock (WithClock): DefaultTokenTTL, 24 hours as IAM's, unless given. d is MinTokenTTL (a
+// second) to MaxTokenTTL (a year). It needs WithIAMUser. A TTL shorter than the client's
+// renewal margin (client.RenewMargin, 5 minutes) makes a client renew its token before every
+// call, and a clock moved past a token's expiry makes the CSS side refuse it: both make
+// renewal testable without waiting.
+func WithTokenTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < MinTokenTTL || d > MaxTokenTTL {
+			return configError("WithTokenTTL", "", "token TTL %v is out of the range %v-%v", d, MinTokenTTL, MaxTokenTTL)
+		}
+		c.tokenTTL, c.ttlGiven = d, true
+		return nil
+	}
+}
+
 // WithClock sets the emulator's clock (time.Now by default): the time AK/SK signatures are
-// checked against, tasks start and end by, and connections and whitelist entries are stamped
-// with, so that tests can verify signatures made at a fixed time and move tasks to their end
+// checked against, tokens of the IAM (WithIAMUser) are issued and expire by, tasks start and
+// end by, and connections and whitelist entries are stamped with, so that tests can verify signatures made at a fixed time and move tasks to their end
 // without waiting.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
@@ -289,6 +410,9 @@ func (c *config) String() string {
 	if c.failRate > 0 {
 		fmt.Fprintf(&b, " FailRate:%s(seed %d)", strconv.FormatFloat(c.failRate, 'g', -1, 64), c.failSeed)
 	}
+	if c.iamUser != nil && c.tokenTTL != DefaultTokenTTL {
+		fmt.Fprintf(&b, " TokenTTL:%v", c.tokenTTL)
+	}
 	if c.tasks != DefaultTaskDuration {
 		fmt.Fprintf(&b, " TaskDuration:%v", c.tasks)
 	}
@@ -303,11 +427,15 @@ func (c *config) String() string {
 }
 
 // auth names the kinds of credentials accepted: how many tokens, which access keys (which
-// travel in every signed request), never a token or a secret key.
+// travel in every signed request), the IAM user and domain; never a token, a secret key or
+// the password.
 func (c *config) auth() string {
 	var kinds []string
 	if len(c.tokens) > 0 {
 		kinds = append(kinds, fmt.Sprintf("token(%d)", len(c.tokens)))
+	}
+	if u := c.iamUser; u != nil {
+		kinds = append(kinds, "IAM("+u.name+"@"+u.domain+")")
 	}
 	if len(c.keys) > 0 {
 		aks := make([]string, 0, len(c.keys))

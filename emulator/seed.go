@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/ids"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // The IDs of the built-in seed, for programs that print where the emulator's data is (the
@@ -17,6 +20,10 @@ import (
 const (
 	// DefaultProjectID is the project of the built-in seed.
 	DefaultProjectID = "demo-project"
+	// DefaultProjectName is the name of DefaultProjectID in the answers of the emulator's IAM
+	// (WithIAMUser), unless the seed names it otherwise: the name of Open Telekom Cloud's
+	// project of the region eu-de, which clients sign in to (OS_PROJECT_NAME=eu-de).
+	DefaultProjectName = "eu-de"
 	// DefaultClusterID is the cluster that answers with the current page's example: the
 	// cluster ID of that page's example request.
 	DefaultClusterID = "5c77b71c-5b35-4f50-8984-76387e42451a"
@@ -35,6 +42,83 @@ const MaxSynthetic = 100_000
 type Seed struct {
 	// Clusters are the clusters, in the order NewTestServer lists them.
 	Clusters []SeedCluster `json:"clusters"`
+	// Projects names projects for the emulator's IAM (WithIAMUser), which lists them and
+	// scopes tokens to them by name. Optional: a project it leaves out is named by its ID
+	// (DefaultProjectID by DefaultProjectName). A project named here is known to IAM even
+	// without clusters. Names are unique, as IAM's are within a domain.
+	Projects []SeedProject `json:"projects,omitempty"`
+}
+
+// SeedProject is a project's name.
+type SeedProject struct {
+	// ID is the project's ID, the {project_id} of the paths.
+	ID string `json:"id"`
+	// Name is its name in IAM's answers, such as "eu-de" or "eu-de_test": the rules of an ID
+	// apply (see internal/ids), as clients send names where IDs go.
+	Name string `json:"name"`
+}
+
+// projectName is the name of the project id: the one names gives it, else DefaultProjectName
+// for DefaultProjectID, else the ID itself.
+func projectName(id string, names map[string]string) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	if id == DefaultProjectID {
+		return DefaultProjectName
+	}
+	return id
+}
+
+// checkNames reports the first two of the projects (IDs, in any order) that projectName gives
+// the same name: IAM's names are unique within a domain, so a name finds one project.
+func checkNames(projectIDs []string, names map[string]string) error {
+	all := slices.Clone(projectIDs)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	byName := make(map[string]string, len(all))
+	for _, id := range all {
+		n := projectName(id, names)
+		if other, taken := byName[n]; taken {
+			return fmt.Errorf("projects %s and %s are both named %s: IAM's names are unique; name one of them otherwise in \"projects\"",
+				quote.Value(other), quote.Value(id), quote.Value(n))
+		}
+		byName[n] = id
+	}
+	return nil
+}
+
+// names returns the seed's project names by project ID.
+func (seed Seed) names() map[string]string {
+	names := make(map[string]string, len(seed.Projects))
+	for _, p := range seed.Projects {
+		names[p.ID] = p.Name
+	}
+	return names
+}
+
+// checkProjects checks the seed's project names: IDs and names a request can name, each
+// project named once, every project's name (its clusters' projects included) unique.
+func (seed Seed) checkProjects() error {
+	seen := make(map[string]int, len(seed.Projects))
+	projectIDs := make([]string, 0, len(seed.Projects)+len(seed.Clusters))
+	for i, p := range seed.Projects {
+		if prob := ids.SegmentProblem(p.ID); prob != "" {
+			return fmt.Errorf("projects[%d].id: project ID %s", i, prob)
+		}
+		if prob := ids.SegmentProblem(p.Name); prob != "" {
+			return fmt.Errorf("projects[%d].name: project name %s", i, prob)
+		}
+		if j, dup := seen[p.ID]; dup {
+			return fmt.Errorf("projects[%d]: project %s is also projects[%d]", i, quote.Value(p.ID), j)
+		}
+		seen[p.ID] = i
+		projectIDs = append(projectIDs, p.ID)
+	}
+	for _, c := range seed.Clusters {
+		projectIDs = append(projectIDs, c.ProjectID)
+	}
+	return checkNames(projectIDs, seed.names())
 }
 
 // SeedCluster is a cluster of a Seed.
@@ -46,7 +130,8 @@ type SeedCluster struct {
 	Cluster
 }
 
-// check reports the first cluster that appears twice or breaks the spec.
+// check reports the first cluster that appears twice or breaks the spec, then the first
+// problem of the project names.
 func (seed Seed) check() error {
 	seen := make(map[[2]string]int, len(seed.Clusters))
 	for i, sc := range seed.Clusters {
@@ -62,7 +147,7 @@ func (seed Seed) check() error {
 			return fmt.Errorf("clusters[%d] (cluster %q of project %q): %w", i, sc.ClusterID, sc.ProjectID, err)
 		}
 	}
-	return nil
+	return seed.checkProjects()
 }
 
 // BuiltinSeed returns the default seed: project DefaultProjectID with two clusters whose VPC
@@ -118,6 +203,7 @@ func exampleCluster(name string) (Cluster, error) {
 // body can be pasted in as it is.
 type seedFile struct {
 	Clusters *[]seedFileCluster `json:"clusters"`
+	Projects []SeedProject      `json:"projects"`
 }
 
 type seedFileCluster struct {
@@ -127,9 +213,9 @@ type seedFileCluster struct {
 
 // ParseSeed decodes a seed file or a state file (one format, in the package doc). Unknown
 // fields, a second JSON value, a missing "clusters" array, a total_count that differs from
-// the number of connections, a cluster given twice, a value that breaks the spec and a state
+// the number of connections, a cluster given twice, a value that breaks the spec, a state
 // the emulator never reaches (a disabled service with connections, a task that does not fit
-// the service) are errors; each says where, as a line and column or as a path such as
+// the service), a project named twice and two projects of one name are errors; each says where, as a line and column or as a path such as
 // clusters[0] (cluster "c" of project "p"): connections[2].status.
 func ParseSeed(data []byte) (Seed, error) {
 	var f seedFile
@@ -144,7 +230,7 @@ func ParseSeed(data []byte) (Seed, error) {
 	if f.Clusters == nil {
 		return Seed{}, errors.New(`the seed has no "clusters" array`)
 	}
-	seed := Seed{Clusters: make([]SeedCluster, len(*f.Clusters))}
+	seed := Seed{Clusters: make([]SeedCluster, len(*f.Clusters)), Projects: f.Projects}
 	for i, c := range *f.Clusters {
 		if c.TotalCount != nil && *c.TotalCount != int64(len(c.Connections)) {
 			return Seed{}, fmt.Errorf("clusters[%d].total_count: %d, but the cluster has %d connections", i, *c.TotalCount, len(c.Connections))

@@ -87,7 +87,7 @@ func TestParseSeed_errors(t *testing.T) {
 		{"two values", `{"clusters":[]} {}`, []string{"line 1, column 17", "more data after the seed object"}},
 		{"no clusters", `{}`, []string{`no "clusters" array`}},
 		{"unknown field", `{"clusters":[{"project_id":"p","cluster_id":"c","conections":[]}]}`, []string{`unknown field "conections"`}},
-		{"unknown top-level field", `{"clusters":[],"projects":[]}`, []string{`unknown field "projects"`}},
+		{"unknown top-level field", `{"clusters":[],"project":[]}`, []string{`unknown field "project"`}},
 		{"wrong type", "{\"clusters\":[{\"project_id\":\"p\",\"cluster_id\":\"c\",\n\"connections\":[{\"id\":5}]}]}", []string{"line 2, column 22", "connections.id", "string"}},
 		{"bad status", cluster(`{"id":"a","status":"accepted"},{"id":"b","status":"pending"}`),
 			[]string{`clusters[0] (cluster "c" of project "p"): connections[1].status: "pending" is not "accepted" or "rejected"`}},

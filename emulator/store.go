@@ -2,10 +2,12 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
@@ -20,7 +22,8 @@ import (
 type Store struct {
 	mu       sync.RWMutex
 	projects map[string]map[string]*entry
-	order    [][2]string // project and cluster IDs in the order they were stored
+	order    [][2]string       // project and cluster IDs in the order they were stored
+	names    map[string]string // project ID → name, as the seed or SetProjectName gave it
 
 	now          func() time.Time
 	taskDuration time.Duration
@@ -41,7 +44,7 @@ func NewStore(seed Seed) (*Store, error) {
 	if err := seed.check(); err != nil {
 		return nil, fmt.Errorf("emulator: seed: %w", err)
 	}
-	s := &Store{projects: make(map[string]map[string]*entry), now: time.Now}
+	s := &Store{projects: make(map[string]map[string]*entry), names: seed.names(), now: time.Now}
 	for i, sc := range seed.Clusters {
 		e, err := newEntry(sc.ClusterID, sc.Cluster)
 		if err != nil {
@@ -106,10 +109,10 @@ func (s *Store) save() error {
 }
 
 // snapshot is the Store's state as a Seed, in order, with the cluster replaced by e (left out
-// when e is nil). Its clusters share the entries' memory, which is never modified. Callers
-// hold s.mu.
+// when e is nil), and the project names, by ID. Its clusters share the entries' memory, which
+// is never modified. Callers hold s.mu.
 func (s *Store) snapshot(projectID, clusterID string, e *entry) Seed {
-	seed := Seed{Clusters: make([]SeedCluster, 0, len(s.order)+1)}
+	seed := Seed{Clusters: make([]SeedCluster, 0, len(s.order)+1), Projects: projectList(s.names)}
 	replaced := false
 	for _, k := range s.order {
 		cur := s.projects[k[0]][k[1]]
@@ -201,8 +204,9 @@ func (s *Store) change(projectID, clusterID string, fn func(c *Cluster, now time
 
 // PutCluster creates the cluster, or replaces it, with a copy of c. It fails when the IDs
 // cannot be requested (empty, ".", "..", or holding "/", "\", "?", "#", a control character or
-// leading or trailing white space), when c breaks the spec, or when the state file cannot be
-// written.
+// leading or trailing white space), when c breaks the spec, when the cluster is the first of a
+// project whose name (its ID, see ProjectName) another project has, or when the state file
+// cannot be written.
 func (s *Store) PutCluster(projectID, clusterID string, c Cluster) error {
 	if err := checkIDs(projectID, clusterID); err != nil {
 		return fmt.Errorf("emulator: PutCluster: %w", err)
@@ -213,6 +217,12 @@ func (s *Store) PutCluster(projectID, clusterID string, c Cluster) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.knows(projectID) {
+		// A new project is named by its ID (or DefaultProjectName), which must be free.
+		if err := checkNames(append(s.projectIDs(), projectID), s.names); err != nil {
+			return fmt.Errorf("emulator: PutCluster: %w", err)
+		}
+	}
 	return s.commit(projectID, clusterID, e)
 }
 
@@ -278,4 +288,102 @@ func (s *Store) clusterOrder() [][2]string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return slices.Clone(s.order)
+}
+
+// ProjectName returns the name of a project in the answers of the emulator's IAM, and whether
+// IAM knows the project: it does when the project has clusters or a name given by the seed
+// (Seed.Projects) or SetProjectName. A project not named so is named by its ID, and
+// DefaultProjectID by DefaultProjectName.
+func (s *Store) ProjectName(projectID string) (string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return projectName(projectID, s.names), s.knows(projectID)
+}
+
+// SetProjectName names a project for the emulator's IAM, which then knows it even without
+// clusters. It fails when the ID or the name breaks the rules of an ID (see PutCluster),
+// when another project has the name, or when the state file cannot be written. Tokens issued
+// for the project stay valid: they are scoped to its ID.
+func (s *Store) SetProjectName(projectID, name string) error {
+	if p := ids.SegmentProblem(projectID); p != "" {
+		return fmt.Errorf("emulator: SetProjectName: project ID %s", p)
+	}
+	if p := ids.SegmentProblem(name); p != "" {
+		return fmt.Errorf("emulator: SetProjectName: project name %s", p)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := maps.Clone(s.names)
+	names[projectID] = name
+	if err := checkNames(append(s.projectIDs(), projectID), names); err != nil {
+		return fmt.Errorf("emulator: SetProjectName: %w", err)
+	}
+	if s.file != nil {
+		seed := s.snapshot("", "", nil)
+		seed.Projects = projectList(names)
+		if err := s.file.write(seed); err != nil {
+			return err
+		}
+	}
+	s.names = names
+	return nil
+}
+
+// knows reports whether IAM knows the project: it has clusters or a name. Callers hold s.mu.
+func (s *Store) knows(projectID string) bool {
+	if _, ok := s.projects[projectID]; ok {
+		return true
+	}
+	_, ok := s.names[projectID]
+	return ok
+}
+
+// projectIDs returns the IDs of the projects IAM knows, sorted. Callers hold s.mu.
+func (s *Store) projectIDs() []string {
+	all := make([]string, 0, len(s.projects)+len(s.names))
+	for id := range s.projects {
+		all = append(all, id)
+	}
+	for id := range s.names {
+		if _, ok := s.projects[id]; !ok {
+			all = append(all, id)
+		}
+	}
+	slices.Sort(all)
+	return all
+}
+
+// iamProjects returns the projects IAM knows with their names, sorted by ID.
+func (s *Store) iamProjects() []SeedProject {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	all := s.projectIDs()
+	out := make([]SeedProject, len(all))
+	for i, id := range all {
+		out[i] = SeedProject{ID: id, Name: projectName(id, s.names)}
+	}
+	return out
+}
+
+// projectNamed returns the ID of the project IAM knows by name, if any (names are unique).
+func (s *Store) projectNamed(name string) (string, bool) {
+	for _, p := range s.iamProjects() {
+		if p.Name == name {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
+// projectList is names as the seed's list, sorted by ID; nil for none, so that a state file
+// of a Store without names has no "projects".
+func projectList(names map[string]string) []SeedProject {
+	if len(names) == 0 {
+		return nil
+	}
+	out := make([]SeedProject, 0, len(names))
+	for _, id := range slices.Sorted(maps.Keys(names)) {
+		out = append(out, SeedProject{ID: id, Name: names[id]})
+	}
+	return out
 }

@@ -47,6 +47,10 @@ const (
 
 	// GatewayAuth is the gateway's 401 "Incorrect IAM authentication information.".
 	GatewayAuth = "APIGW.0301"
+	// GatewayForbidden is the gateway's 403 "The IAM user is not authorized to access the
+	// API.": the credentials are valid, but not for what the request names (a token scoped to
+	// another project).
+	GatewayForbidden = "APIGW.0302"
 	// GatewayLimit is the gateway's 429 "The throttling threshold has been reached.".
 	GatewayLimit = "APIGW.0308"
 )

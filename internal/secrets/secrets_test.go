@@ -149,6 +149,17 @@ func (w *wire) signatures() []string {
 	return all
 }
 
+// tokens are the X-Auth-Tokens every Recorder saw: among them those the emulator's IAM issued.
+func (w *wire) tokens() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var all []string
+	for _, r := range w.recs {
+		all = append(all, r.Tokens()...)
+	}
+	return all
+}
+
 // serveEmulator starts an emulator with opts, logging to out at debug level, on a Recorder; it
 // is stopped when the test ends.
 func serveEmulator(t *testing.T, w *wire, out *output, opts ...emulator.Option) (*emulator.Emulator, string) {
@@ -219,13 +230,14 @@ func passwordOptions(iam, pw string) []client.Option {
 	return []client.Option{client.WithPassword("user", pw, "domain"), client.WithIAMEndpoint(iam + "/v3")}
 }
 
-// TestNoSecretLeaks runs the client, with a token, with an access key and with a password, against emulators
-// with authentication on, through success, 401, 404, injected 429 and 503 answers retried to
+// TestNoSecretLeaks runs the client, with a token, with an access key and with a password (at
+// a fake IAM and at the emulator's own), against emulators with authentication on, through success, 401, 404, injected 429 and 503 answers retried to
 // the end, attempt and call timeouts, arguments refused, responses that break the spec, a
 // panic in the emulator's handler and one in the client's retry policy, and gets the emulators
 // and the packages' options wrong with secrets for values; everything logged at debug level,
 // every error and every printed client, emulator and credential go into one output, which must
-// hold no token, no secret key and no signature the servers received.
+// hold no token (those the emulator's IAM issued included), no secret key, no password and no
+// signature the servers received.
 func TestNoSecretLeaks(t *testing.T) {
 	out := &output{}
 	w := &wire{}
@@ -236,8 +248,9 @@ func TestNoSecretLeaks(t *testing.T) {
 		}
 		return time.Now()
 	}
-	auth := []emulator.Option{emulator.WithToken(token), emulator.WithToken(issued), emulator.WithAccessKey(accessKey, secretKey)}
-	_, main := serveEmulator(t, w, out, append(auth, emulator.WithClock(clock), emulator.WithSynthetic(project, cluster, 25))...)
+	auth := []emulator.Option{emulator.WithToken(token), emulator.WithToken(issued), emulator.WithAccessKey(accessKey, secretKey),
+		emulator.WithIAMUser("user", password, "domain")}
+	mainEmulator, main := serveEmulator(t, w, out, append(auth, emulator.WithClock(clock), emulator.WithSynthetic(project, cluster, 25))...)
 	_, failing := serveEmulator(t, w, out, append(auth, emulator.WithFailRate(1, 7), emulator.WithSynthetic(project, cluster, 1))...)
 	_, slow := serveEmulator(t, w, out, append(auth, emulator.WithLatency(300*time.Millisecond, 0), emulator.WithSynthetic(project, cluster, 1))...)
 	broken := serveHandler(t, w, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -271,6 +284,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		{"AK/SK", []client.Option{client.WithAccessKey(accessKey, secretKey)},
 			[]client.Option{client.WithAccessKey(accessKey, wrongSK), client.WithAccessKey("AKUNKNOWN", secretKey)}},
 		{"password", passwordOptions(iam, password), nil},
+		{"password, the emulator's IAM", passwordOptions(main, password), nil},
 	} {
 		creds, extra := kind.creds[0], kind.creds[1:]
 		with := func(opts ...client.Option) []client.Option {
@@ -340,13 +354,46 @@ func TestNoSecretLeaks(t *testing.T) {
 		}()
 	}
 
-	// A wrong password: IAM refuses it, echoing it back.
-	pw := passwordOptions(iam, wrongPW)
-	_, err := newClient(t, out, main, pw[0], pw[1:]...).ListConnections(ctx, cluster, nil)
-	if !client.IsIAMUnauthorized(err) {
-		t.Errorf("a wrong password: %v", err)
+	// A wrong password: IAM refuses it, echoing it back; the emulator's IAM refuses it too.
+	for _, at := range []string{iam, main} {
+		pw := passwordOptions(at, wrongPW)
+		_, err := newClient(t, out, main, pw[0], pw[1:]...).ListConnections(ctx, cluster, nil)
+		if !client.IsIAMUnauthorized(err) {
+			t.Errorf("a wrong password at %s: %v", at, err)
+		}
+		out.errs(err)
 	}
+
+	// The emulator's IAM: a sign-in by project name, a renewal after the tokens are revoked,
+	// and AK/SK with a project name looked up there (signed).
+	pw := passwordOptions(main, password)
+	byName, err := client.New(append(pw, client.WithEndpoint(main), client.WithProjectName(project),
+		client.WithLogger(debugLogger(out)), client.WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.verbs(byName)
+	for i := range 2 {
+		if _, err := byName.ListConnections(ctx, cluster, nil); err != nil {
+			t.Fatalf("by name, call %d: %v", i, err)
+		}
+		out.printf("revoked %d", mainEmulator.RevokeTokens())
+	}
+	info, err := byName.Auth(ctx)
 	out.errs(err)
+	out.verbs(info)
+	lookup, err := client.New(client.WithEndpoint(main), client.WithIAMEndpoint(main+"/v3"), client.WithProjectName(project),
+		client.WithAccessKey(accessKey, secretKey), client.WithLogger(debugLogger(out)),
+		client.WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lookup.ListConnections(ctx, cluster, nil); err != nil {
+		t.Errorf("AK/SK and a project name: %v", err)
+	}
+	if n := mainEmulator.TokensIssued(); n < 3 {
+		t.Errorf("the emulator's IAM issued %d tokens", n)
+	}
 
 	// Wrong options and variables, with secrets for values.
 	for _, opts := range [][]client.Option{
@@ -385,6 +432,10 @@ func TestNoSecretLeaks(t *testing.T) {
 		{emulator.WithAccessKey("", secretKey)},
 		{emulator.WithAccessKey("A,K", secretKey)},
 		{emulator.WithAccessKey(accessKey, secretKey), emulator.WithAccessKey(accessKey, wrongSK)},
+		{emulator.WithIAMUser("user", password+"\n", "domain")},
+		{emulator.WithIAMUser("", password, ""), emulator.WithIAMUser("user\x00", password, "")},
+		{emulator.WithIAMUser("user", password, "domain"), emulator.WithIAMUser("user", wrongPW, "domain")},
+		{emulator.WithIAMUser("user", password+strings.Repeat("-SECRET-", 200), "domain")},
 	} {
 		_, err := emulator.New(opts...)
 		if err == nil {
@@ -404,7 +455,18 @@ func TestNoSecretLeaks(t *testing.T) {
 	if len(sigs) < 5 { // distinct ones: a retry within the same second of X-Sdk-Date signs alike
 		t.Fatalf("only %d signatures were seen on the wire", len(sigs))
 	}
-	for _, leak := range secrets.Leaks(all, append([]string{token, secretKey, wrongSK, password, wrongPW, issued, "-SECRET-"}, sigs...)...) {
+	tokens := w.tokens()
+	emulatorIssued := 0
+	for _, tok := range tokens {
+		if strings.HasPrefix(tok, "MII") {
+			emulatorIssued++
+		}
+	}
+	if emulatorIssued < 3 {
+		t.Fatalf("only %d tokens the emulator's IAM issued were seen on the wire", emulatorIssued)
+	}
+	secretsToFind := append([]string{token, secretKey, wrongSK, password, wrongPW, issued, "-SECRET-"}, sigs...)
+	for _, leak := range secrets.Leaks(all, append(secretsToFind, tokens...)...) {
 		i := strings.Index(all, leak)
 		t.Errorf("%q leaked: ...%s...", leak, all[max(0, i-300):min(len(all), i+len(leak)+100)])
 	}
@@ -413,7 +475,9 @@ func TestNoSecretLeaks(t *testing.T) {
 		"status=200", "status=401", "status=404", "status=429", "status=503", `"msg":"cssvpcep: retrying"`,
 		"authentication failed", "fault injected", "http: panic serving", "the emulator's clock broke", "recovered: policy:",
 		"ran out of its 30ms", "context deadline exceeded", "does not match the spec", "clusterID \"a/b\" contains '/'",
-		"AK/SK {AccessKey:" + accessKey + " SecretKey:[REDACTED]}", "token [REDACTED]", "Auth:token(2)+AK/SK(" + accessKey + ")", "IAM at http",
+		"AK/SK {AccessKey:" + accessKey + " SecretKey:[REDACTED]}", "token [REDACTED]", "Auth:token(2)+IAM(user@domain)+AK/SK(" + accessKey + ")", "IAM at http",
+		"IAM token issued", "IAM refused the request", `reason="the password is wrong"`, "IAM tokens revoked",
+		"WithIAMUser: the password has a control character at byte 14", "WithIAMUser: the user name is empty",
 		"WithEndpoint: the URL carries user information", "WithToken: the token has a space or control character",
 	} {
 		if !strings.Contains(all, want) {
@@ -421,7 +485,8 @@ func TestNoSecretLeaks(t *testing.T) {
 		}
 	}
 	// And the secrets did travel: the test would prove nothing otherwise.
-	if !w.recs[0].Received("X-Auth-Token: "+token) || !w.recs[0].Received("Access="+accessKey) || !w.recs[0].Received("X-Auth-Token: "+issued) {
+	if !w.recs[0].Received("X-Auth-Token: "+token) || !w.recs[0].Received("Access="+accessKey) || !w.recs[0].Received("X-Auth-Token: "+issued) ||
+		!w.recs[0].Received(`"password":"`+password+`"`) || !w.recs[0].Received(`"password":"`+wrongPW+`"`) || !w.recs[0].Received("GET /v3/projects?name="+project) {
 		t.Error("the credentials were not sent")
 	}
 }

@@ -2,7 +2,8 @@
 // neither a token, nor a secret key, nor a signature made with one, by the client, the emulator
 // or the command, in errors, logs at debug level, printed values or help. For that test and the
 // command's (which, being package main, has its own), it provides Recorder, a listener that
-// keeps what clients send, to find the signatures that went over the wire, and Leaks.
+// keeps what clients send, to find the signatures and tokens that went over the wire, and
+// Leaks.
 //
 // It is test support: nothing outside tests imports it.
 package secrets
@@ -60,6 +61,22 @@ func (r *Recorder) Signatures() []string {
 	}
 	slices.Sort(sigs)
 	return slices.Compact(sigs)
+}
+
+// tokenPattern finds the value of an X-Auth-Token header (in any case, as HTTP/1.1 allows).
+var tokenPattern = regexp.MustCompile(`(?i)\r\nX-Auth-Token: *([^\r\n]+)`)
+
+// Tokens returns the distinct X-Auth-Token values the requests received so far carried: the
+// tokens a server issued and a client then sent, which a test cannot know otherwise.
+func (r *Recorder) Tokens() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var tokens []string
+	for _, m := range tokenPattern.FindAllStringSubmatch(r.seen.String(), -1) {
+		tokens = append(tokens, strings.TrimSpace(m[1]))
+	}
+	slices.Sort(tokens)
+	return slices.Compact(tokens)
 }
 
 // Received reports whether some request received so far contains s.
