@@ -48,6 +48,24 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 	return out, nil
 }
 
+// attemptProject returns the project ID of the attempt's path. With a password it gets the
+// attempt's token here, once, for the path (the token's project) and for authTransport, which
+// puts it on the requests: one look at the token source per attempt.
+func (c *Client) attemptProject(ctx context.Context, a *attempt) (string, error) {
+	if c.tokens == nil {
+		return c.projectID(ctx)
+	}
+	tok, err := c.tokens.get(ctx)
+	if err != nil {
+		return "", err
+	}
+	a.issued = tok
+	if c.cfg.projectID != "" {
+		return c.cfg.projectID, nil
+	}
+	return tok.projectID, nil
+}
+
 // attemptOnce is one attempt: build the request, set the headers, send it (the client's
 // transport puts the credentials on last, see authTransport), read the answer within the
 // limits, and turn it into the result or a typed error. The whole response is read here, so
@@ -55,7 +73,7 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 // rather than the caller's read. Every text taken from the answer goes through a's masker.
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
-	projectID, err := c.projectID(ctx)
+	projectID, err := c.attemptProject(ctx, a)
 	if err != nil {
 		return zero, nil, err
 	}
@@ -71,9 +89,11 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		// and send again. A 401 comes from the gateway, before the service acts.
 		drainAndClose(resp.Body)
 		a.renewed = true
-		if _, err := c.tokens.renew(ctx, a.issued); err != nil {
+		tok, err := c.tokens.renew(ctx, a.issued)
+		if err != nil {
 			return zero, nil, err
 		}
+		a.issued = tok
 		resp, err = send(ctx, c, a, x, projectID)
 	}
 	if err != nil {
@@ -172,7 +192,7 @@ type attempt struct {
 	attrs     []any // the call's own: offset, limit
 	mask      *masker
 
-	issued  *issued // the token WithPassword's request carried, for a renewal after a 401
+	issued  *issued // WithPassword's token for the attempt's requests, got once by attemptProject
 	renewed bool    // the attempt renewed the token once already
 
 	gotConn atomic.Bool // a connection was obtained for a request of the attempt

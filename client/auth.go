@@ -28,10 +28,16 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a := attemptOf(req.Context())
 	switch {
 	case t.tokens != nil:
-		tok, err := t.tokens.get(req.Context())
-		if err != nil {
-			closeBody(req)
-			return nil, err
+		var tok *issued
+		if a != nil {
+			tok = a.issued // got by attemptProject for the attempt
+		}
+		if tok == nil {
+			var err error
+			if tok, err = t.tokens.get(req.Context()); err != nil {
+				closeBody(req)
+				return nil, err
+			}
 		}
 		out.Header.Set("X-Auth-Token", tok.token.Reveal())
 		if a != nil {

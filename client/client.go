@@ -57,7 +57,8 @@ func New(opts ...Option) (*Client, error) {
 	iamClient.Transport = limitedTransport{next: orDefault(hc.Transport), limit: maxIAMBody}
 	if p := cfg.password; p != nil {
 		c.tokens = &tokenSource{iam: cfg.iam.String(), hc: &iamClient, user: p.username, password: p.password, domain: p.domain,
-			projectID: cfg.projectID, projectName: cfg.projectName, userAgent: cfg.userAgent, now: cfg.now}
+			projectID: cfg.projectID, projectName: cfg.projectName, userAgent: cfg.userAgent, now: cfg.now,
+			retry: iamRetry(cfg)}
 	}
 	var err error
 	if c.hc, err = c.newHTTPClient(hc); err != nil {

@@ -302,7 +302,9 @@ func WithProjectName(name string) Option {
 // tools do: the client asks IAM (Keystone v3, POST /v3/auth/tokens) for a token scoped to the
 // project (WithProjectName or WithProjectID) on first use, keeps it, and asks for a new one
 // RenewMargin before it expires, or once when a call is answered 401 (a second 401 is the
-// call's error). Calls that need a new token at the same time share one request. The project's
+// call's error). Calls that need a new token at the same time share one request; a token
+// request answered 429 or 5xx, or lost on the network, is tried again as WithRetry says (a
+// second token request changes nothing but the token). The project's
 // ID, for the requests' paths, is the token's. The password is held like a secret key: never
 // in an error, a log or any printing of the client. It must not be given together with
 // WithToken or WithAccessKey.
@@ -412,7 +414,8 @@ func WithTimeout(d time.Duration) Option {
 // WithRetry sets how often a call is tried in all (maxAttempts, at least 1; 1 turns retries off)
 // and the bounds given to the backoff: minWait is its base and maxWait caps every wait,
 // Retry-After included. The defaults are DefaultMaxAttempts, DefaultMinRetryWait and
-// DefaultMaxRetryWait.
+// DefaultMaxRetryWait. The requests to IAM (WithPassword's token, WithProjectName's lookup)
+// are retried with the same settings.
 func WithRetry(maxAttempts int, minWait, maxWait time.Duration) Option {
 	return func(c *config) error {
 		switch {

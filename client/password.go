@@ -52,6 +52,7 @@ type tokenSource struct {
 	projectID, projectName string
 	userAgent              string
 	now                    func() time.Time
+	retry                  gophercloud.RetryFunc // iamRetry's, with the client's WithRetry
 
 	mu    sync.Mutex
 	cur   *issued
@@ -149,9 +150,43 @@ func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
 // serviceClient is gophercloud's client for the IAM endpoint, sending through hc (the user's
 // transport, without the client's credentials: the token request carries the password).
 func (s *tokenSource) serviceClient() *gophercloud.ServiceClient {
-	pc := &gophercloud.ProviderClient{HTTPClient: *s.hc}
+	pc := &gophercloud.ProviderClient{HTTPClient: *s.hc, RetryFunc: s.retry}
 	pc.UserAgent.Prepend(s.userAgent)
 	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(s.iam, "/") + "/"}
+}
+
+// iamRetry is gophercloud's retry hook for the requests to IAM, with the client's retry
+// settings (WithRetry, WithBackoff): a 429, 500, 502, 503 or 504, or a network failure
+// IsRetryable accepts, is tried again after the backoff (Retry-After honoured), up to
+// maxAttempts in all, never past ctx. Both requests may be sent twice: a second token request
+// issues a second token, which changes nothing the user has, and a project lookup is a read.
+func iamRetry(cfg *config) gophercloud.RetryFunc {
+	return func(ctx context.Context, _, _ string, _ *gophercloud.RequestOpts, err error, failCount uint) error {
+		var resp *http.Response
+		retryable := false
+		var ue gophercloud.ErrUnexpectedResponseCode
+		if errors.As(err, &ue) {
+			resp = &http.Response{StatusCode: ue.Actual, Header: ue.ResponseHeader}
+			retryable = retryableStatus(ue.Actual)
+		} else {
+			retryable = IsRetryable(err)
+		}
+		if !retryable || ctx.Err() != nil || failCount >= uint(max(cfg.maxAttempts, 1)) {
+			return err
+		}
+		wait := cfg.backoff(cfg.minWait, cfg.maxWait, int(failCount), resp)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+			return err
+		case <-timer.C:
+			return nil
+		}
+	}
 }
 
 // IAMError is IAM refusing a request of the client (the token request of WithPassword, or the
@@ -212,10 +247,11 @@ func iamError(iam, request string, err error, m *masker) *IAMError {
 			Error struct {
 				Message string `json:"message"`
 			} `json:"error"`
-			ErrorMsg string `json:"error_msg"`
+			ErrorMsg string `json:"error_msg"` // the gateway's shape, and CSS's
+			ErrMsg   string `json:"errMsg"`    // CSS's other shape
 		}
 		if json.Unmarshal(ue.Body, &body) == nil {
-			e.Message = m.line(firstOf(&body.Error.Message, &body.ErrorMsg), maxMessageLen)
+			e.Message = m.line(firstOf(&body.Error.Message, &body.ErrorMsg, &body.ErrMsg), maxMessageLen)
 		}
 		if e.Message == "" {
 			e.Message = excerpt(ue.Body, m)

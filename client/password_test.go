@@ -39,7 +39,10 @@ type fakeIAM struct {
 	tokens  atomic.Int64 // token requests answered 201
 	refused atomic.Int64 // token requests answered 401
 	lookups atomic.Int64
-	ttl     time.Duration
+	// unavailable is how many more token requests are answered 503 in the CSS error shape,
+	// as the gateway in front of IAM answers when throttled or down.
+	unavailable atomic.Int64
+	ttl         time.Duration
 	now     func() time.Time
 	// lookupAuth checks the credentials of a project lookup; nil takes any.
 	lookupAuth func(r *http.Request) bool
@@ -93,6 +96,14 @@ func (f *fakeIAM) issue(w http.ResponseWriter, r *http.Request) {
 	u := body.Auth.Identity.Password.User
 	p := body.Auth.Scope.Project
 	w.Header().Set("X-Request-Id", "iam-req-7")
+	if f.unavailable.Add(-1) >= 0 {
+		f.refused.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = fmt.Fprint(w, `{"errCode":"APIGW.0201","errMsg":"Service temporarily unavailable"}`)
+		return
+	}
 	if len(body.Auth.Identity.Methods) != 1 || body.Auth.Identity.Methods[0] != "password" ||
 		u.Name != iamUser || u.Password != iamPassword || u.Domain.Name != iamDomain ||
 		p.ID != iamProjID && (p.Name != iamProject || p.Domain.Name != iamDomain) {
@@ -270,6 +281,72 @@ func TestPassword_renewal(t *testing.T) {
 			t.Errorf("error %v after %d token requests, want a 401 after 2", err, iam.tokens.Load())
 		}
 	})
+}
+
+// TestPassword_iamUnavailable: a token request answered 503 (or 429) is tried again with the
+// client's retry settings; when every attempt is, the error is IAM's, with its message in
+// either error shape.
+func TestPassword_iamUnavailable(t *testing.T) {
+	t.Run("retried", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		iam.unavailable.Store(2)
+		css, _ := fakeCSS(t, iam)
+		c := passwordClient(t, iam, css, WithRetry(3, time.Millisecond, time.Millisecond))
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatalf("after two 503s from IAM: %v", err)
+		}
+		if iam.refused.Load() != 2 || iam.tokens.Load() != 1 {
+			t.Errorf("%d token requests refused and %d answered, want 2 and 1", iam.refused.Load(), iam.tokens.Load())
+		}
+	})
+	t.Run("every attempt", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		iam.unavailable.Store(100)
+		css, seen := fakeCSS(t, iam)
+		c := passwordClient(t, iam, css, WithRetry(3, time.Millisecond, time.Millisecond))
+		_, err := c.ListConnections(context.Background(), testCluster, nil)
+		var ie *IAMError
+		if !errors.As(err, &ie) || ie.StatusCode != http.StatusServiceUnavailable || ie.Message != "Service temporarily unavailable" {
+			t.Fatalf("error %v, want IAM's 503 with its errMsg", err)
+		}
+		if n := iam.refused.Load(); n != 3 {
+			t.Errorf("%d token requests, want the 3 attempts of WithRetry", n)
+		}
+		if len(seen.all()) != 0 {
+			t.Errorf("CSS got %d requests without a token", len(seen.all()))
+		}
+	})
+	t.Run("a wrong password is not retried", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		css, _ := fakeCSS(t, iam)
+		c := passwordClient(t, iam, css, WithPassword(iamUser, "wrong", iamDomain), WithRetry(3, time.Millisecond, time.Millisecond))
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); !IsIAMUnauthorized(err) {
+			t.Fatalf("error %v, want IAM's 401", err)
+		}
+		if n := iam.refused.Load(); n != 1 {
+			t.Errorf("%d token requests, want 1", n)
+		}
+	})
+}
+
+// TestPassword_oneTokenPerAttempt: an attempt looks at the token source once, for its path and
+// its header. With tokens that live less than RenewMargin, every attempt signs in, once.
+func TestPassword_oneTokenPerAttempt(t *testing.T) {
+	iam := newFakeIAM(t)
+	iam.ttl = RenewMargin / 5
+	css, seen := fakeCSS(t, iam)
+	c := passwordClient(t, iam, css)
+	for range 3 {
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := iam.tokens.Load(); n != 3 {
+		t.Errorf("%d token requests for 3 calls, want 3", n)
+	}
+	if got := strings.Join(seen.all(), " "); got != "tok-1-SECRET-issued tok-2-SECRET-issued tok-3-SECRET-issued" {
+		t.Errorf("CSS saw %q", got)
+	}
 }
 
 // TestPassword_singleFlight: many calls that all need a token at once share one token request.

@@ -62,7 +62,7 @@ func (p *projectLookup) get(ctx context.Context) (string, error) {
 func (p *projectLookup) find(ctx context.Context) (string, error) {
 	cfg := p.c.cfg
 	iam := cfg.iam.String()
-	pc := &gophercloud.ProviderClient{HTTPClient: *p.c.iamHC}
+	pc := &gophercloud.ProviderClient{HTTPClient: *p.c.iamHC, RetryFunc: iamRetry(cfg)}
 	pc.UserAgent.Prepend(cfg.userAgent)
 	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(iam, "/") + "/"}
 	page, err := projects.List(sc, projects.ListOpts{Name: cfg.projectName}).AllPages(ctx)
