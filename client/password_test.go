@@ -43,7 +43,7 @@ type fakeIAM struct {
 	// as the gateway in front of IAM answers when throttled or down.
 	unavailable atomic.Int64
 	ttl         time.Duration
-	now     func() time.Time
+	now         func() time.Time
 	// lookupAuth checks the credentials of a project lookup; nil takes any.
 	lookupAuth func(r *http.Request) bool
 
