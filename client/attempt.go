@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,22 +49,30 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 	return out, nil
 }
 
-// attemptProject returns the project ID of the attempt's path. With a password it gets the
-// attempt's token here, once, for the path (the token's project) and for authTransport, which
-// puts it on the requests: one look at the token source per attempt.
-func (c *Client) attemptProject(ctx context.Context, a *attempt) (string, error) {
+// attemptTarget returns the endpoint and the project ID of the attempt's path. With a password
+// it gets the attempt's token here, once, for the path (the token's project, and the catalog's
+// endpoint when nothing but a project name gave one) and for authTransport, which puts it on
+// the requests: one look at the token source per attempt.
+func (c *Client) attemptTarget(ctx context.Context, a *attempt) (server, projectID string, err error) {
 	if c.tokens == nil {
-		return c.projectID(ctx)
+		projectID, err = c.projectID(ctx)
+		return c.server, projectID, err
 	}
 	tok, err := c.tokens.get(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	a.issued = tok
-	if c.cfg.projectID != "" {
-		return c.cfg.projectID, nil
+	return c.endpointFor(tok), cmp.Or(c.cfg.projectID, tok.projectID), nil
+}
+
+// endpointFor is the CSS endpoint of requests sent with tok: the catalog's when the
+// configured one was only guessed from the project's name (see NewFromEnv).
+func (c *Client) endpointFor(tok *issued) string {
+	if c.cfg.endpointGuessed && tok.css != "" {
+		return tok.css
 	}
-	return tok.projectID, nil
+	return c.server
 }
 
 // attemptOnce is one attempt: build the request, set the headers, send it (the client's
@@ -73,7 +82,7 @@ func (c *Client) attemptProject(ctx context.Context, a *attempt) (string, error)
 // rather than the caller's read. Every text taken from the answer goes through a's masker.
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
-	projectID, err := c.attemptProject(ctx, a)
+	server, projectID, err := c.attemptTarget(ctx, a)
 	if err != nil {
 		return zero, nil, err
 	}
@@ -83,7 +92,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		ctx = withSink(ctx, sink)
 	}
 	ctx = httptrace.WithClientTrace(withAttempt(ctx, a), a.trace())
-	resp, err := send(ctx, c, a, x, projectID)
+	resp, err := send(ctx, c, a, x, server, projectID)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && !a.renewed {
 		// The token IAM gave was refused (revoked, or expired early): get a new one, once,
 		// and send again. A 401 comes from the gateway, before the service acts.
@@ -94,7 +103,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 			return zero, nil, err
 		}
 		a.issued = tok
-		resp, err = send(ctx, c, a, x, projectID)
+		resp, err = send(ctx, c, a, x, server, projectID)
 	}
 	if err != nil {
 		return zero, nil, err
@@ -152,8 +161,8 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 
 // send builds the request of x, sets its headers and sends it; the client's transport adds the
 // credentials. A failure to send is a *SendError.
-func send[T any](ctx context.Context, c *Client, a *attempt, x exchange[T], projectID string) (*http.Response, error) {
-	req, err := x.build(c.server, projectID)
+func send[T any](ctx context.Context, c *Client, a *attempt, x exchange[T], server, projectID string) (*http.Response, error) {
+	req, err := x.build(server, projectID)
 	if err != nil { // the generated builders fail only on values the methods have checked
 		return nil, fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
 	}

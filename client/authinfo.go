@@ -21,7 +21,8 @@ type AuthInfo struct {
 	ProjectName, ProjectID string
 	// IAMEndpoint is where a password or a project name is sent; empty when none is.
 	IAMEndpoint string
-	// Endpoint is the CSS endpoint.
+	// Endpoint is the CSS endpoint the requests go to: with a password and an endpoint only
+	// guessed from the project's name, the one the token's catalog names.
 	Endpoint string
 	// Expires is when the token got with the password expires; the zero time for the other
 	// kinds, whose expiry the client does not know.
@@ -56,7 +57,7 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 		if err != nil {
 			return info, err
 		}
-		info.Expires, info.ProjectID = t.expires, t.projectID
+		info.Expires, info.ProjectID, info.Endpoint = t.expires, t.projectID, c.endpointFor(t)
 		if t.projectName != "" {
 			info.ProjectName = t.projectName
 		}

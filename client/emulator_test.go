@@ -190,3 +190,70 @@ func TestClient_waitReportsAFailedTask(t *testing.T) {
 		t.Errorf("wait on a failed task: %v", err)
 	}
 }
+
+// TestNewFromEnv_passwordOnly is the user of issue 11: nothing in the environment but
+// OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and OS_PROJECT_NAME. The client
+// signs in at the emulator's IAM, takes the CSS endpoint from the token's catalog (the
+// project's name alone would have guessed Open Telekom Cloud's eu-de) and the project's ID from
+// the token, and every method works with that token.
+func TestNewFromEnv_passwordOnly(t *testing.T) {
+	const user, password = "cloud-user", "pw-SECRET-0815"
+	ts := emulator.NewTestServer(t, emulator.WithIAMUser(user, password, ""))
+	env := map[string]string{
+		"OS_AUTH_URL":         ts.URL + "/v3",
+		"OS_USERNAME":         user,
+		"OS_PASSWORD":         password,
+		"OS_USER_DOMAIN_NAME": emulator.DefaultIAMDomain,
+		"OS_PROJECT_NAME":     emulator.DefaultProjectName,
+		"HOME":                t.TempDir(), // no clouds.yaml
+	}
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
+	c, err := client.NewFromEnvFunc(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		client.WithHTTPClient(&http.Client{Transport: transport}), client.WithValidation(client.ValidationFail, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	info, err := c.Auth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Kind != "password" || info.Endpoint != ts.URL+"/" || info.ProjectID != emulator.DefaultProjectID {
+		t.Fatalf("Auth = %+v, want the emulator's endpoint from the catalog and project %q", info, emulator.DefaultProjectID)
+	}
+	cluster := emulator.DefaultClusterID
+	page, err := c.ListConnections(ctx, cluster, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := page.Connections[0].ID
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"reject", func() error { return c.RejectConnections(ctx, cluster, []string{id}) }},
+		{"accept", func() error { return c.AcceptConnections(ctx, cluster, []string{id}) }},
+		{"whitelist add", func() error { _, err := c.AddToWhitelist(ctx, cluster, consumer); return err }},
+		{"whitelist remove", func() error { _, err := c.RemoveFromWhitelist(ctx, cluster, consumer); return err }},
+		{"disable", func() error { return c.DisableVPCEndpointService(ctx, cluster) }},
+		{"wait", func() error {
+			_, err := c.WaitVPCEndpointService(ctx, cluster, &client.WaitOptions{InitialDelay: -1})
+			return err
+		}},
+		{"enable", func() error { return c.EnableVPCEndpointService(ctx, cluster, nil) }},
+		{"wait", func() error {
+			_, err := c.WaitVPCEndpointService(ctx, cluster, &client.WaitOptions{InitialDelay: -1})
+			return err
+		}},
+		{"cluster", func() error { _, err := c.GetCluster(ctx, cluster); return err }},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+	}
+	if n := ts.Emulator.TokensIssued(); n != 1 {
+		t.Errorf("%d sign-ins, want 1", n)
+	}
+}

@@ -44,7 +44,8 @@ const (
 // WithPassword none gives credentials; with WithIAMEndpoint, OS_AUTH_URL is not read. A
 // variable set to the empty string counts as unset. For the rest, the first that is set wins:
 //
-//	endpoint      CSS_ENDPOINT, OS_REGION_NAME, the cloud's region_name, the region a project
+//	endpoint      CSS_ENDPOINT, OS_REGION_NAME, the cloud's region_name, with a password the
+//	              CSS endpoint of the token's catalog (service type css), the region a project
 //	              name starts with (Open Telekom Cloud names projects eu-de or eu-de_<sub>)
 //	IAM endpoint  OS_AUTH_URL, the cloud's auth_url, Open Telekom Cloud's for the region
 //	project       OS_PROJECT_ID, OS_PROJECT_NAME, the cloud's project_id, its project_name
@@ -187,9 +188,11 @@ func (r *envReader) endpoint(projectName string) {
 	if region == "" && r.cloud != nil && r.cloud.region != "" {
 		region, regionVar = r.cloud.region, EnvCloud
 	}
+	guessed := false
 	if region == "" && u == "" {
 		if prefix, _, _ := strings.Cut(projectName, "_"); regionPattern.MatchString(prefix) {
 			region = prefix // Open Telekom Cloud's projects are named for their region
+			guessed = true
 		}
 	}
 	switch {
@@ -215,7 +218,7 @@ func (r *envReader) endpoint(projectName string) {
 			return
 		}
 		r.set(func(c *config) {
-			c.endpoint, c.region = ep, region
+			c.endpoint, c.region, c.endpointGuessed = ep, region, guessed
 			if c.iam == nil {
 				c.iam = iamEndpoint(region)
 			}

@@ -122,6 +122,9 @@ type config struct {
 	password    *passwordAuth
 	projectName string   // WithProjectName: the project's ID comes from IAM
 	iam         *url.URL // WithIAMEndpoint, or derived from the region
+	// endpointGuessed: NewFromEnv took the endpoint from the region a project name starts
+	// with, for want of anything better; with a password, the token's catalog wins over it.
+	endpointGuessed bool
 	// source says where the configuration came from, for Describe: "options", or what
 	// NewFromEnv read (the environment, a clouds.yaml file and cloud).
 	source  string

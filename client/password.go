@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"golang.org/x/sync/singleflight"
 
@@ -36,6 +37,9 @@ type issued struct {
 	projectName string
 	userID      string
 	domainName  string
+	// css is the CSS endpoint the token's catalog names (service type css, public), the
+	// project's path cut off; "" when it names none that parseEndpoint accepts.
+	css string
 }
 
 // tokenSource gets tokens from IAM (Keystone v3, POST /v3/auth/tokens) with a user name and
@@ -144,7 +148,33 @@ func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
 	if user, err := res.ExtractUser(); err == nil && user != nil {
 		t.userID = user.ID
 	}
+	if catalog, err := res.ExtractServiceCatalog(); err == nil {
+		t.css = catalogEndpoint(catalog, s.iam)
+	}
 	return t, nil
+}
+
+// catalogEndpoint returns the base URL of the public CSS endpoint of a token's catalog, as the
+// openstack CLI finds a service's endpoint (gophercloud's V3EndpointURL): the entry of type css,
+// its URL cut before /v1.0 (OTC's catalog names https://css.eu-de.otc.t-systems.com/v1.0/<project>).
+// It is "" when there is none, when it is not an endpoint WithEndpoint would take, or when it
+// is plain http while IAM, which gave it, was asked over https: the catalog decides where the
+// token goes, and a downgrade is not taken from it.
+func catalogEndpoint(catalog *tokens.ServiceCatalog, iam string) string {
+	raw, err := openstack.V3EndpointURL(catalog, gophercloud.EndpointOpts{Type: "css", Availability: gophercloud.AvailabilityPublic})
+	if err != nil {
+		return ""
+	}
+	if i := strings.Index(raw, "/v1.0/"); i >= 0 {
+		raw = raw[:i+1]
+	} else {
+		raw = strings.TrimSuffix(raw, "v1.0")
+	}
+	u, err := parseEndpoint(raw)
+	if err != nil || u.Scheme == "http" && strings.HasPrefix(iam, "https:") {
+		return ""
+	}
+	return u.String()
 }
 
 // serviceClient is gophercloud's client for the IAM endpoint, sending through hc (the user's

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
@@ -576,6 +578,37 @@ func TestNewFromEnvFunc_precedence(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCatalogEndpoint: the CSS endpoint of a token's catalog, as the requests' base; nothing
+// from an entry that is not CSS's public one, not an endpoint, or plain http behind https.
+func TestCatalogEndpoint(t *testing.T) {
+	entry := func(typ, iface, url string) tokens.CatalogEntry {
+		return tokens.CatalogEntry{Type: typ, Endpoints: []tokens.Endpoint{{Interface: iface, URL: url}}}
+	}
+	tests := []struct {
+		name, iam string
+		entries   []tokens.CatalogEntry
+		want      string
+	}{
+		{"OTC's form", "https://iam.eu-de.otc.t-systems.com/v3",
+			[]tokens.CatalogEntry{entry("identity", "public", "https://iam.eu-de.otc.t-systems.com/v3"), entry("css", "public", "https://css.eu-de.otc.t-systems.com/v1.0/0123456789abcdef0123456789abcdef")},
+			"https://css.eu-de.otc.t-systems.com/"},
+		{"a template", "https://iam.example/v3", []tokens.CatalogEntry{entry("css", "public", "https://css.example/v1.0/$(tenant_id)s")}, "https://css.example/"},
+		{"a prefix path", "http://127.0.0.1:1/v3", []tokens.CatalogEntry{entry("css", "public", "http://127.0.0.1:1/gw/v1.0")}, "http://127.0.0.1:1/gw/"},
+		{"no CSS entry", "https://iam.example/v3", []tokens.CatalogEntry{entry("identity", "public", "https://iam.example/v3")}, ""},
+		{"internal only", "https://iam.example/v3", []tokens.CatalogEntry{entry("css", "internal", "https://css.internal/v1.0/p")}, ""},
+		{"http behind https", "https://iam.example/v3", []tokens.CatalogEntry{entry("css", "public", "http://css.example/v1.0/p")}, ""},
+		{"user information", "https://iam.example/v3", []tokens.CatalogEntry{entry("css", "public", "https://u:p@css.example/v1.0/p")}, ""},
+		{"not a URL", "https://iam.example/v3", []tokens.CatalogEntry{entry("css", "public", "css.example")}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := catalogEndpoint(&tokens.ServiceCatalog{Entries: tt.entries}, tt.iam); got != tt.want {
+				t.Errorf("catalogEndpoint = %q, want %q", got, tt.want)
 			}
 		})
 	}
