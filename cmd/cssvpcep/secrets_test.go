@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -95,16 +96,29 @@ func TestConnections_debugPrintsNoSecrets(t *testing.T) {
 
 // recordingTransport keeps the Authorization headers of the requests it sends.
 type recordingTransport struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	auth []string
+	next   http.RoundTripper
+	mu     sync.Mutex
+	auth   []string
+	tokens []string // the X-Subject-Tokens an IAM issued
 }
 
 func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	r.auth = append(r.auth, req.Header.Get("Authorization"))
 	r.mu.Unlock()
-	return r.next.RoundTrip(req)
+	resp, err := r.next.RoundTrip(req)
+	if err == nil && resp.Header.Get("X-Subject-Token") != "" {
+		r.mu.Lock()
+		r.tokens = append(r.tokens, resp.Header.Get("X-Subject-Token"))
+		r.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (r *recordingTransport) issued() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.tokens)
 }
 
 func (r *recordingTransport) signatures() []string {
@@ -119,8 +133,9 @@ func (r *recordingTransport) signatures() []string {
 	return sigs
 }
 
-// The serve command with --debug and both kinds of credentials logs every request, right and
-// wrong, without a token, a secret key or a signature.
+// The serve command with --debug, both kinds of credentials and an IAM user logs every
+// request, right and wrong, without a token (the IAM's included), a secret key, a password or
+// a signature.
 func TestServe_debugPrintsNoSecrets(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -129,7 +144,8 @@ func TestServe_debugPrintsNoSecrets(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--token", testToken, "--ak", testAK, "--sk", testSK, "--debug"}, nil, pw, &stderr, lookup(nil))
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--token", testToken, "--ak", testAK, "--sk", testSK,
+			"--iam-user", iamUser, "--iam-password", iamPassword, "--iam-domain", iamDomain, "--debug"}, nil, pw, &stderr, lookup(nil))
 		_ = pw.Close()
 	}()
 	var stdout strings.Builder
@@ -154,16 +170,17 @@ func TestServe_debugPrintsNoSecrets(t *testing.T) {
 	for _, creds := range []client.Option{
 		client.WithToken(testToken), client.WithToken(testToken + "-wrong"),
 		client.WithAccessKey(testAK, testSK), client.WithAccessKey(testAK, testSK+"-wrong"),
+		client.WithPassword(iamUser, iamPassword, iamDomain), client.WithPassword(iamUser, iamPassword+"-wrong", iamDomain),
 	} {
 		c, err := client.New(client.WithEndpoint(url), client.WithProjectID(emulator.DefaultProjectID), creds,
-			client.WithHTTPClient(&http.Client{Transport: wire}), client.WithRetry(1, 0, 0))
+			client.WithIAMEndpoint(url+"/v3"), client.WithHTTPClient(&http.Client{Transport: wire}), client.WithRetry(1, 0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range []string{emulator.DefaultClusterID, "no-such-cluster"} {
 			_, err := c.ListConnections(ctx, id, &client.ListOptions{Limit: 1})
 			var apiErr *client.APIError
-			if err != nil && !errors.As(err, &apiErr) {
+			if err != nil && !errors.As(err, &apiErr) && !client.IsIAMUnauthorized(err) {
 				t.Fatal(err)
 			}
 		}
@@ -182,7 +199,14 @@ func TestServe_debugPrintsNoSecrets(t *testing.T) {
 		t.Fatalf("%d signatures sent", len(sigs))
 	}
 	checkNoSignatures(t, "serve", r, sigs)
-	for _, want := range []string{"status=200", "status=401", "status=404", "authentication failed", "signature mismatch", "the X-Auth-Token is not valid"} {
+	issued := wire.issued()
+	if len(issued) != 1 {
+		t.Fatalf("the IAM issued %d tokens, want 1", len(issued))
+	}
+	if strings.Contains(r.stdout+r.stderr, issued[0]) || strings.Contains(r.stdout+r.stderr, issued[0][len(issued[0])-32:]) {
+		t.Errorf("the output holds the token the IAM issued, or its end")
+	}
+	for _, want := range []string{"status=200", "status=201", "status=401", "status=404", "authentication failed", "signature mismatch", "the X-Auth-Token is not valid"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("the --debug log lacks %q:\n%s", want, r.stderr)
 		}

@@ -25,7 +25,13 @@ cluster details, until SIGINT (Ctrl+C) or SIGTERM, then stops it gracefully, let
 requests in flight finish. It prints the URL it listens on and, for every cluster it serves,
 a connections command to run against it. GET /openapi.yaml serves the spec, and POST
 /emulator/v1/{project_id}/clusters/{cluster_id}/endpoints with {"domain_id": "<account>"}
-adds a consumer's VPC endpoint (see package emulator's documentation).`
+adds a consumer's VPC endpoint (see package emulator's documentation).
+
+With --iam-user and --iam-password it also answers as IAM (Keystone v3) under /v3 on the same
+address, for password sign-in: POST /v3/auth/tokens and GET /v3/projects?name=, as the
+openstack CLI, gophercloud and cssvpcep's other verbs send them. Its tokens are valid for
+--token-ttl and only for the project they are scoped to (the built-in project demo-project is
+named eu-de); --token and --ak/--sk keep working beside it.`
 
 const serveMore = `
 Exit status: 0 stopped by a signal (requests still in flight after 10s are cut off); 1 the
@@ -41,8 +47,9 @@ var shutdownTimeout = 10 * time.Second
 // serveFlags are the flags of the serve command.
 type serveFlags struct {
 	addr, seed, state, token, ak, sk stringFlag
+	iamUser, iamPassword, iamDomain  stringFlag
 	connections                      intFlag
-	latency, taskDuration            durationFlag
+	latency, taskDuration, tokenTTL  durationFlag
 	failRate                         fractionFlag
 	docQuirks, debug                 bool
 }
@@ -52,6 +59,8 @@ func (c *cli) serveCommand() *cobra.Command {
 		addr:         stringFlag{value: "127.0.0.1:8080"},
 		connections:  intFlag{min: 0, max: emulator.MaxSynthetic},
 		taskDuration: durationFlag{value: emulator.DefaultTaskDuration},
+		iamDomain:    stringFlag{value: emulator.DefaultIAMDomain},
+		tokenTTL:     durationFlag{value: emulator.DefaultTokenTTL},
 	}
 	cmd := &cobra.Command{
 		Use:         "serve",
@@ -79,9 +88,15 @@ func (c *cli) serveCommand() *cobra.Command {
 	fs.Var(&f.token, "token", "accept only requests with the X-Auth-Token `T`")
 	fs.Var(&f.ak, "ak", "accept only requests signed with the access key `AK` and the secret key of --sk "+
 		"(with --token too, either credential is accepted). These are flags because the emulator is local "+
-		"and its credentials made up; they are never printed. Without --token and --ak, any credentials, "+
-		"or none, are accepted.")
+		"and its credentials made up; they are never printed. Without --token, --ak and --iam-user, any "+
+		"credentials, or none, are accepted.")
 	fs.Var(&f.sk, "sk", "the secret key `SK` of --ak")
+	fs.Var(&f.iamUser, "iam-user", "also answer as IAM under /v3, signing in the user `NAME` with the "+
+		"password of --iam-password (OS_AUTH_URL=<url>/v3, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME)")
+	fs.Var(&f.iamPassword, "iam-password", "the password `P` of --iam-user, made up (the emulator is local); never printed")
+	fs.Var(&f.iamDomain, "iam-domain", "the domain (account name) `D` of --iam-user (default "+emulator.DefaultIAMDomain+")")
+	fs.Var(&f.tokenTTL, "token-ttl", fmt.Sprintf("the tokens the IAM issues are valid for `D` (%v-%v; default %v)",
+		emulator.MinTokenTTL, emulator.MaxTokenTTL, emulator.DefaultTokenTTL))
 	fs.Var(&f.latency, "latency", "delay every response by `D`, such as 200ms")
 	fs.Var(&f.failRate, "fail-rate", "answer a fraction `R` (0-1) of requests with 429 or 503, Retry-After: 1, "+
 		"chosen by a generator with a fixed seed")
@@ -157,6 +172,21 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	case f.sk.set && !f.ak.set:
 		problems = append(problems, usagef("--sk is given but --ak is not: give both"))
 	}
+	switch {
+	case f.iamUser.set && !f.iamPassword.set:
+		problems = append(problems, usagef("--iam-user is given but --iam-password is not: give both"))
+	case f.iamPassword.set && !f.iamUser.set:
+		problems = append(problems, usagef("--iam-password is given but --iam-user is not: give both"))
+	}
+	if f.iamDomain.set && !f.iamUser.set {
+		problems = append(problems, usagef("--iam-domain needs --iam-user"))
+	}
+	if f.iamDomain.set && strings.TrimSpace(f.iamDomain.value) == "" {
+		problems = append(problems, usagef("--iam-domain: the domain is empty"))
+	}
+	if f.tokenTTL.set && !f.iamUser.set {
+		problems = append(problems, usagef("--token-ttl needs --iam-user: only the IAM issues tokens that expire"))
+	}
 	if f.latency.value < 0 {
 		problems = append(problems, usagef("--latency: %v is negative", f.latency.value))
 	}
@@ -183,6 +213,12 @@ func (c *cli) emulatorOptions(f *serveFlags) ([]emulator.Option, error) {
 	}
 	if f.ak.set {
 		opts = append(opts, emulator.WithAccessKey(f.ak.value, f.sk.value))
+	}
+	if f.iamUser.set {
+		opts = append(opts, emulator.WithIAMUser(f.iamUser.value, f.iamPassword.value, f.iamDomain.value))
+		if f.tokenTTL.set {
+			opts = append(opts, emulator.WithTokenTTL(f.tokenTTL.value))
+		}
 	}
 	if f.latency.value > 0 {
 		opts = append(opts, emulator.WithLatency(f.latency.value, 0))
@@ -212,14 +248,15 @@ func checkPort(port string) string {
 	return ""
 }
 
-// emulatorFlags are the flags that give an emulator option, by the option's name; WithAccessKey's
-// two flags are told apart by the argument at fault (emulatorFlag).
+// emulatorFlags are the flags that give an emulator option, by the option's name; the flags
+// of WithAccessKey and WithIAMUser are told apart by the argument at fault (emulatorFlag).
 var emulatorFlags = map[string]string{
 	"WithSeedFile":     "--seed",
 	"WithSynthetic":    "--connections",
 	"WithStateFile":    "--state",
 	"WithTaskDuration": "--task-duration",
 	"WithToken":        "--token",
+	"WithTokenTTL":     "--token-ttl",
 	"WithLatency":      "--latency",
 	"WithFailRate":     "--fail-rate",
 }
@@ -227,7 +264,17 @@ var emulatorFlags = map[string]string{
 // emulatorFlag returns the flag that gave the option of ce, "" for an option the command sets
 // itself.
 func emulatorFlag(ce *emulator.ConfigError) string {
-	if ce.Option != "WithAccessKey" {
+	switch ce.Option {
+	case "WithAccessKey":
+	case "WithIAMUser":
+		switch ce.Arg {
+		case "password":
+			return "--iam-password"
+		case "domain":
+			return "--iam-domain"
+		}
+		return "--iam-user"
+	default:
 		return emulatorFlags[ce.Option]
 	}
 	switch ce.Arg {
@@ -286,6 +333,9 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 	fmt.Fprintf(c.stdout, "task duration: %v\n", f.taskDuration.value)
 	var env string
 	switch {
+	case f.iamUser.set && !f.token.set && !f.ak.set:
+		fmt.Fprintln(c.stdout, "token auth: on (the tokens the IAM issues)")
+		env = "signed in with the password of --iam-user (below)"
 	case f.token.set && f.ak.set:
 		fmt.Fprintln(c.stdout, "token auth: on\nAK/SK auth: on")
 		env = "with OS_AUTH_TOKEN set to the --token value, or OS_ACCESS_KEY and OS_SECRET_KEY to the --ak and --sk values"
@@ -298,6 +348,9 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 	default:
 		fmt.Fprintln(c.stdout, "auth: off (any credentials, or none, are accepted)")
 		env = "with any credentials, such as OS_AUTH_TOKEN=emulator"
+	}
+	if f.iamUser.set {
+		fmt.Fprintf(c.stdout, "IAM: %s/v3 (user %s, domain %s, tokens valid %v)\n", url, f.iamUser.value, f.iamDomain.value, f.tokenTTL.value)
 	}
 	if f.latency.value > 0 {
 		fmt.Fprintf(c.stdout, "latency: %v\n", f.latency.value)
@@ -318,6 +371,14 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 				line += " --all"
 			}
 			fmt.Fprintln(c.stdout, line)
+		}
+	}
+	if f.iamUser.set {
+		fmt.Fprintln(c.stdout, "\nOr sign in with the password of --iam-user, as the openstack CLI does:")
+		fmt.Fprintf(c.stdout, "  export OS_AUTH_URL=%s/v3 OS_USERNAME=%s OS_PASSWORD=<the --iam-password value> OS_USER_DOMAIN_NAME=%s\n",
+			url, shellQuote(f.iamUser.value), shellQuote(f.iamDomain.value))
+		if name, ok := store.ProjectName(emulator.DefaultProjectID); ok {
+			fmt.Fprintf(c.stdout, "  cssvpcep connections --endpoint %s --project-name %s --cluster-id %s\n", url, shellQuote(name), shellQuote(emulator.DefaultClusterID))
 		}
 	}
 	fmt.Fprintln(c.stdout, "\nStop with Ctrl+C (SIGINT) or SIGTERM.")

@@ -212,6 +212,14 @@ func TestServe_errors(t *testing.T) {
 			[]string{"--state: state file testdata/no-such-dir/state.json: open testdata/"}},
 		{"token with a space", []string{"--token", "a " + testToken}, exitUsage, []string{"--token: the token has a space or control character at byte 1"}},
 		{"an argument", []string{"now"}, exitUsage, []string{`unexpected argument "now"`}},
+		{"IAM user alone", []string{"--iam-user", "u"}, exitUsage, []string{"--iam-user is given but --iam-password is not: give both"}},
+		{"IAM password alone", []string{"--iam-password", "pw-SECRET-x"}, exitUsage, []string{"--iam-password is given but --iam-user is not: give both"}},
+		{"IAM domain alone", []string{"--iam-domain", "D"}, exitUsage, []string{"--iam-domain needs --iam-user"}},
+		{"IAM domain empty", []string{"--iam-user", "u", "--iam-password", "pw-SECRET-x", "--iam-domain", " "}, exitUsage, []string{"--iam-domain: the domain is empty"}},
+		{"token TTL alone", []string{"--token-ttl", "1h"}, exitUsage, []string{"--token-ttl needs --iam-user"}},
+		{"token TTL out of range", []string{"--iam-user", "u", "--iam-password", "pw-SECRET-x", "--token-ttl", "1ms"}, exitUsage, []string{"cssvpcep serve: --token-ttl: token TTL 1ms is out of the range 1s-8760h0m0s"}},
+		{"IAM password with a line break", []string{"--iam-user", "u", "--iam-password", "pw-SECRET-x\n"}, exitUsage, []string{"cssvpcep serve: --iam-password: the password has a control character at byte 11"}},
+		{"IAM user with an escape", []string{"--iam-user", "u\x1b", "--iam-password", "pw-SECRET-x"}, exitUsage, []string{`cssvpcep serve: --iam-user: the user name "u\x1b" has a control character at byte 1`}},
 		{"address in use", []string{"--addr", busy.Addr().String()}, exitFailure, []string{"cssvpcep serve: --addr: listen tcp " + busy.Addr().String()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -432,4 +440,64 @@ func post(t *testing.T, url, body string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(data)
+}
+
+// TestServe_iamPasswordSignIn is issue 11's user against cssvpcep serve: nothing in the
+// environment but OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and
+// OS_PROJECT_NAME, and every verb works. serve prints how to sign in, never the password; a
+// wrong password is IAM's 401, exit status 1; an unknown project name too.
+func TestServe_iamPasswordSignIn(t *testing.T) {
+	t.Parallel()
+	const password = "pw-SECRET-serve"
+	s := startServe(t, "--iam-user", "cloud-user", "--iam-password", password, "--task-duration", "0", "--token-ttl", "1h")
+	out := strings.Join(s.stdout, "\n")
+	for _, want := range []string{
+		"token auth: on (the tokens the IAM issues)",
+		"IAM: " + s.url + "/v3 (user cloud-user, domain " + emulator.DefaultIAMDomain + ", tokens valid 1h0m0s)",
+		"export OS_AUTH_URL=" + s.url + "/v3 OS_USERNAME=cloud-user OS_PASSWORD=<the --iam-password value> OS_USER_DOMAIN_NAME=" + emulator.DefaultIAMDomain,
+		"cssvpcep connections --endpoint " + s.url + " --project-name eu-de --cluster-id " + emulator.DefaultClusterID,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	env := map[string]string{
+		client.EnvAuthURL: s.url + "/v3", client.EnvUsername: "cloud-user", client.EnvPassword: password,
+		client.EnvUserDomainName: emulator.DefaultIAMDomain, client.EnvProjectName: emulator.DefaultProjectName,
+		"HOME": t.TempDir(),
+	}
+	cluster := emulator.DefaultClusterID
+	const conn, account = "54b7f739-31a1-40d0-862b-ac85b83ab2da", "0e5c0000000000000000000000000001"
+	for _, args := range [][]string{
+		{"auth"},
+		{"connections", "--cluster-id", cluster},
+		{"reject", "--cluster-id", cluster, conn},
+		{"accept", "--cluster-id", cluster, conn},
+		{"whitelist", "add", "--cluster-id", cluster, account},
+		{"whitelist", "remove", "--cluster-id", cluster, account},
+		{"whitelist", "show", "--cluster-id", cluster},
+		{"disable", "--cluster-id", cluster, "--yes", "--wait"},
+		{"enable", "--cluster-id", cluster, "--wait"},
+		{"wait", "--cluster-id", cluster},
+		{"connections", "--cluster-id", cluster, "--all", "-o", "json"},
+	} {
+		r := runCLI(t, env, "", false, args...) // in-process, to wait with fastWait
+		if r.code != exitOK {
+			t.Fatalf("cssvpcep %s: exit status %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		if args[0] == "auth" && !strings.Contains(r.stdout, "CSS endpoint:   "+s.url+"/") {
+			t.Errorf("auth does not name the emulator's endpoint from the catalog:\n%s", r.stdout)
+		}
+	}
+	r := runBinary(t, with(env, client.EnvPassword, "wrong-SECRET-pw"), "connections", "--cluster-id", cluster)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "refused the credentials (401)") {
+		t.Errorf("a wrong password: exit status %d\n%s", r.code, r.stderr)
+	}
+	r = runBinary(t, with(env, client.EnvProjectName, "no-such-project"), "connections", "--cluster-id", cluster, "--endpoint", s.url)
+	if r.code != exitFailure || !strings.Contains(r.stderr, `no project is named "no-such-project"`) {
+		t.Errorf("an unknown project: exit status %d\n%s", r.code, r.stderr)
+	}
+	if code, _ := s.stop(t, syscall.SIGTERM); code != exitOK {
+		t.Errorf("exit status %d; stderr: %s", code, s.stderr.String())
+	}
 }
