@@ -372,3 +372,44 @@ func ExampleWithDryRun() {
 	// token in the plan: false
 	// sent: false
 }
+
+// Signing in as OpenStack users do: a user name, a password and a domain, and the project by
+// its name. The emulator stands in for both IAM (under /v3) and CSS here; on Open Telekom
+// Cloud, client.WithRegion("eu-de") gives both endpoints.
+func ExampleWithPassword() {
+	e, err := emulator.New(emulator.WithIAMUser("cloud-user", "my-password", "my-domain"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := httptest.NewServer(e.Handler())
+	defer server.Close()
+
+	c, err := client.New(
+		client.WithEndpoint(server.URL),
+		client.WithIAMEndpoint(server.URL+"/v3"),
+		client.WithPassword("cloud-user", "my-password", "my-domain"),
+		client.WithProjectName("eu-de"),
+		client.WithHTTPClient(server.Client()),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	// The first call signs in; the token is kept, renewed before it expires, and renewed
+	// once when a call is answered 401.
+	info, err := c.Auth(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(info.Kind, info.User, "in project", info.ProjectName, "=", info.ProjectID)
+	page, err := c.ListConnections(ctx, emulator.DefaultClusterID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(page.TotalCount, "connections; sign-ins:", e.TokensIssued())
+	fmt.Println("password printed:", strings.Contains(fmt.Sprintf("%+v %v", c, info), "my-password"))
+	// Output:
+	// password cloud-user in project eu-de = demo-project
+	// 2 connections; sign-ins: 1
+	// password printed: false
+}
