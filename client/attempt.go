@@ -98,9 +98,9 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 		// and send again. A 401 comes from the gateway, before the service acts.
 		drainAndClose(resp.Body)
 		a.renewed = true
-		tok, err := c.tokens.renew(ctx, a.issued)
-		if err != nil {
-			return zero, nil, err
+		tok, rerr := c.tokens.renew(ctx, a.issued)
+		if rerr != nil {
+			return zero, nil, rerr
 		}
 		a.issued = tok
 		resp, err = send(ctx, c, a, x, server, projectID)

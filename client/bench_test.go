@@ -435,5 +435,3 @@ func specExampleBody(b *testing.B, name string) []byte {
 // pageBody is pagegen.Body: a page of n connections starting at connection number from, of
 // total in all, about 225 kB for 1,000.
 func pageBody(from, n, total int) []byte { return pagegen.Body(from, n, total) }
-
-func ptr[T any](v T) *T { return &v }

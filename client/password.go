@@ -155,13 +155,14 @@ func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
 }
 
 // catalogEndpoint returns the base URL of the public CSS endpoint of a token's catalog, as the
-// openstack CLI finds a service's endpoint (gophercloud's V3EndpointURL): the entry of type css,
+// openstack CLI finds a service's endpoint (gophercloud's V3Endpoint): the entry of type css,
 // its URL cut before /v1.0 (OTC's catalog names https://css.eu-de.otc.t-systems.com/v1.0/<project>).
 // It is "" when there is none, when it is not an endpoint WithEndpoint would take, or when it
 // is plain http while IAM, which gave it, was asked over https: the catalog decides where the
 // token goes, and a downgrade is not taken from it.
 func catalogEndpoint(catalog *tokens.ServiceCatalog, iam string) string {
-	raw, err := openstack.V3EndpointURL(catalog, gophercloud.EndpointOpts{Type: "css", Availability: gophercloud.AvailabilityPublic})
+	// No Version: V3Endpoint then asks nothing of the network.
+	raw, err := openstack.V3Endpoint(context.Background(), nil, catalog, gophercloud.EndpointOpts{Type: "css", Availability: gophercloud.AvailabilityPublic})
 	if err != nil {
 		return ""
 	}

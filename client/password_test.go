@@ -613,3 +613,28 @@ func TestCatalogEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// TestPassword_resendAfterRenewalFails: the request sent again with the renewed token is lost
+// on the network; the call fails with that, not with a panic on the missing response.
+func TestPassword_resendAfterRenewalFails(t *testing.T) {
+	iam := newFakeIAM(t)
+	var n atomic.Int64
+	css := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) == 1 {
+			writeError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information")
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(css.Close)
+	c := passwordClient(t, iam, css)
+	_, err := c.ListConnections(context.Background(), testCluster, nil)
+	var se *SendError
+	// net/http itself sends a GET again once when a kept-alive connection closes unanswered.
+	if !errors.As(err, &se) || iam.tokens.Load() != 2 || n.Load() < 2 {
+		t.Errorf("error %v after %d token requests and %d requests, want a *SendError after 2 and at least 2", err, iam.tokens.Load(), n.Load())
+	}
+}
