@@ -103,7 +103,7 @@ bench: ## benchmarks, with allocations (see BENCHMARKS.md)
 	  (cd client && $(BIN)/bench/client.test -test.run '^$$' -test.bench '^Benchmark(DocExample|LargePage|Validation|PageSize|AllConnections)$$' -test.benchtime 0.5s -test.benchmem -test.count 1) >>$(BIN)/bench/client.txt || exit 1; \
 	  (cd client && $(BIN)/bench/client.test -test.run '^$$' -test.bench '^BenchmarkPaired(Operations)?$$' -test.benchmem -test.count 1) >>$(BIN)/bench/client.txt || exit 1; \
 	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkEmulator$$' -test.benchtime 0.5s -test.benchmem -test.count 1) >>$(BIN)/bench/emulator.txt || exit 1; \
-	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkEmulatorLoad$$/^case=(default|page1000|token|aksk)$$' -test.benchmem -test.count 1) >>$(BIN)/bench/load.txt || exit 1; \
+	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkEmulatorLoad$$/^case=(default|page1000|token|aksk|issued)$$' -test.benchmem -test.count 1) >>$(BIN)/bench/load.txt || exit 1; \
 	  (cd emulator && $(BIN)/bench/emulator.test -test.run '^$$' -test.bench '^BenchmarkClientFaults$$' -test.benchtime 2000x -test.benchmem -test.count 1) >>$(BIN)/bench/faults.txt || exit 1; \
 	done
 	@cd $(BIN)/bench && bs="$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da" && \

@@ -86,7 +86,11 @@ func (c Credentials) LogValue() slog.Value {
 // RequestEditor returns Sign in the shape of an oapi-codegen RequestEditorFn (assignable to
 // api.RequestEditorFn), reading the signing time from clock (time.Now when nil). The
 // generated client runs it once per call; a caller that retries runs it again before each
-// attempt, so that every attempt carries a fresh X-Sdk-Date.
+// attempt, so that every attempt carries a fresh X-Sdk-Date. It must be the last editor to
+// touch the request: the generated client runs the editors given per call after the one given
+// with api.WithRequestEditorFn, so give it per call, last, or a header another editor sets
+// goes out unsigned or breaks the signature. (Package client signs in its transport, after
+// everything else, for this reason.)
 func (c Credentials) RequestEditor(clock func() time.Time) func(ctx context.Context, req *http.Request) error {
 	if clock == nil {
 		clock = time.Now
