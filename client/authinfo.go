@@ -24,6 +24,10 @@ type AuthInfo struct {
 	// Endpoint is the CSS endpoint the requests go to: with a password and an endpoint only
 	// guessed from the project's name, the one the token's catalog names.
 	Endpoint string
+	// EndpointFrom says where Endpoint came from when it was not configured: "catalog" (the
+	// token's), or "project name" (guessed from the region a project's name starts with, as
+	// NewFromEnv does when nothing else names one). Empty for a configured endpoint.
+	EndpointFrom string
 	// Expires is when the token got with the password expires; the zero time for the other
 	// kinds, whose expiry the client does not know.
 	Expires time.Time
@@ -38,6 +42,9 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 	}
 	cfg := c.cfg
 	info := &AuthInfo{Source: cfg.source, ProjectName: cfg.projectName, ProjectID: cfg.projectID, Endpoint: cfg.endpoint.String()}
+	if cfg.endpointGuessed {
+		info.EndpointFrom = "project name"
+	}
 	if info.Source == "" {
 		info.Source = "options"
 	}
@@ -58,6 +65,9 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 			return info, err
 		}
 		info.Expires, info.ProjectID, info.Endpoint = t.expires, t.projectID, c.endpointFor(t)
+		if info.Endpoint != c.server {
+			info.EndpointFrom = "catalog"
+		}
 		if t.projectName != "" {
 			info.ProjectName = t.projectName
 		}

@@ -54,7 +54,7 @@ func New(opts ...Option) (*Client, error) {
 	// the token request carries the password itself.
 	iamClient := *hc
 	iamClient.CheckRedirect = guardRedirect(hc.CheckRedirect)
-	iamClient.Transport = limitedTransport{next: orDefault(hc.Transport), limit: maxIAMBody}
+	iamClient.Transport = iamLogTransport{next: limitedTransport{next: orDefault(hc.Transport), limit: maxIAMBody}, cfg: cfg}
 	if p := cfg.password; p != nil {
 		c.tokens = &tokenSource{iam: cfg.iam.String(), hc: &iamClient, user: p.username, password: p.password, domain: p.domain,
 			projectID: cfg.projectID, projectName: cfg.projectName, userAgent: cfg.userAgent, now: cfg.now,

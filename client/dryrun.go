@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
+
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // ErrDryRun is the error of every call of a client made with WithDryRun: the request was
@@ -23,7 +26,15 @@ type PlannedRequest struct {
 	Header http.Header
 	// Body is the request body; nil for a request without one.
 	Body []byte
+	// Unresolved says what of the URL only IAM can tell, which a dry run does not ask: with a
+	// project given by name, the path holds {project_id} where the ID will be; with a password
+	// and an endpoint guessed from the project's name, the token's catalog may name another
+	// endpoint. Empty when the URL is the one that would be sent.
+	Unresolved string
 }
+
+// projectPlaceholder stands in a planned URL for a project ID that IAM would give.
+const projectPlaceholder = "{project_id}"
 
 // WithDryRun makes every call build and check its request as usual, then hand it to f instead
 // of sending it, and fail with ErrDryRun. Nothing reaches the network: not even the read that
@@ -40,12 +51,22 @@ func WithDryRun(f func(PlannedRequest)) Option {
 
 // plan builds the request of x as an attempt would and hands it to the dry-run function.
 func plan[T any](c *Client, x exchange[T]) error {
-	req, err := x.build(c.server, c.cfg.projectID)
+	projectID := c.cfg.projectID
+	var unresolved []string
+	if projectID == "" {
+		projectID = projectPlaceholder
+		unresolved = append(unresolved, "the ID of project "+quote.Value(c.cfg.projectName)+", which IAM gives, goes where the URL says {project_id}")
+	}
+	if c.tokens != nil && c.cfg.endpointGuessed {
+		unresolved = append(unresolved, "the endpoint is the CSS endpoint of the token's catalog if it names one, else this one, guessed from the project's name")
+	}
+	req, err := x.build(c.server, projectID)
 	if err != nil {
 		return fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
 	}
 	c.setHeaders(req)
-	p := PlannedRequest{Operation: *x.op, Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone()}
+	url := strings.Replace(req.URL.String(), "%7Bproject_id%7D", projectPlaceholder, 1)
+	p := PlannedRequest{Operation: *x.op, Method: req.Method, URL: url, Header: req.Header.Clone(), Unresolved: strings.Join(unresolved, "; ")}
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {

@@ -219,7 +219,7 @@ func TestNewFromEnv_passwordOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Kind != "password" || info.Endpoint != ts.URL+"/" || info.ProjectID != emulator.DefaultProjectID {
+	if info.Kind != "password" || info.Endpoint != ts.URL+"/" || info.EndpointFrom != "catalog" || info.ProjectID != emulator.DefaultProjectID {
 		t.Fatalf("Auth = %+v, want the emulator's endpoint from the catalog and project %q", info, emulator.DefaultProjectID)
 	}
 	cluster := emulator.DefaultClusterID

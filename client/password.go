@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -295,6 +296,45 @@ func iamError(iam, request string, err error, m *masker) *IAMError {
 // maxIAMBody bounds what is read of an answer of IAM: gophercloud reads an error body whole,
 // and a token response with its catalog is tens of kilobytes.
 const maxIAMBody = 1 << 20
+
+// iamLogTransport writes a debug record of every request to IAM (the token request, the
+// project lookup) to the client's logger, as logAttempt does for CSS's: the method, the escaped
+// path (never the query, a header or the body, which holds the password), the status, the
+// duration, IAM's request ID and any error, masked and bounded.
+type iamLogTransport struct {
+	next http.RoundTripper
+	cfg  *config
+}
+
+// RoundTrip sends req and logs it.
+func (t iamLogTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, l := req.Context(), t.cfg.logger
+	if !l.Enabled(ctx, slog.LevelDebug) {
+		return t.next.RoundTrip(req)
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	m := newMasker(t.cfg)
+	if t.cfg.password != nil {
+		m.add(t.cfg.password.password.Reveal())
+	}
+	args := []any{slog.String("method", req.Method), slog.String("path", m.line(req.URL.EscapedPath(), maxPathLog)),
+		slog.Duration("duration", time.Since(start))}
+	if resp != nil {
+		args = append(args, slog.Int("status", resp.StatusCode))
+		if id := m.requestID(resp.Header); id != "" {
+			args = append(args, slog.String("request_id", id))
+		}
+	}
+	if err != nil {
+		args = append(args, slog.String("error", m.line(err.Error(), maxErrorText)))
+	}
+	l.DebugContext(ctx, "cssvpcep: IAM request", args...)
+	return resp, err
+}
+
+// maxPathLog bounds the path of an IAM request in a log record.
+const maxPathLog = 256
 
 // limitedTransport fails a response whose body goes past limit bytes, for the requests to IAM,
 // whose bodies gophercloud reads without a bound.

@@ -404,6 +404,11 @@ func TestPassword_wrongPassword(t *testing.T) {
 			t.Errorf("the password is printed: %s", text)
 		}
 	}
+	// The sign-in is in the debug log, as the CSS attempts are: what was asked, and IAM's answer.
+	if !strings.Contains(log.String(), `msg="cssvpcep: IAM request" method=POST path=/v3/auth/tokens`) ||
+		!strings.Contains(log.String(), "status=401 request_id=iam-req-7") {
+		t.Errorf("the debug log lacks the token request:\n%s", log.String())
+	}
 }
 
 // TestPassword_unreachableIAM: the error says which URL could not be reached.

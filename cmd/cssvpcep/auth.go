@@ -81,7 +81,14 @@ func writeAuth(w io.Writer, info *client.AuthInfo) error {
 	line("project name", info.ProjectName)
 	line("project ID", info.ProjectID)
 	line("IAM endpoint", info.IAMEndpoint)
-	line("CSS endpoint", info.Endpoint)
+	switch info.EndpointFrom {
+	case "catalog":
+		line("CSS endpoint", info.Endpoint+" (from the token's catalog)")
+	case "project name":
+		line("CSS endpoint", info.Endpoint+" (guessed from the project's name)")
+	default:
+		line("CSS endpoint", info.Endpoint)
+	}
 	switch {
 	case !info.Expires.IsZero():
 		line("token expires", fmt.Sprintf("%s (in %v)", info.Expires.UTC().Format(time.RFC3339), time.Until(info.Expires).Round(time.Minute)))
@@ -104,12 +111,14 @@ type jsonAuth struct {
 	ProjectID   string `json:"project_id,omitempty"`
 	IAMEndpoint string `json:"iam_endpoint,omitempty"`
 	Endpoint    string `json:"endpoint"`
-	Expires     string `json:"expires,omitempty"`
+	// EndpointFrom is client.AuthInfo's.
+	EndpointFrom string `json:"endpoint_from,omitempty"`
+	Expires      string `json:"expires,omitempty"`
 }
 
 func authJSON(info *client.AuthInfo) jsonAuth {
 	out := jsonAuth{Kind: info.Kind, Source: info.Source, User: info.User, Domain: info.Domain, AccessKey: info.AccessKey,
-		ProjectName: info.ProjectName, ProjectID: info.ProjectID, IAMEndpoint: info.IAMEndpoint, Endpoint: info.Endpoint}
+		ProjectName: info.ProjectName, ProjectID: info.ProjectID, IAMEndpoint: info.IAMEndpoint, Endpoint: info.Endpoint, EndpointFrom: info.EndpointFrom}
 	if !info.Expires.IsZero() {
 		out.Expires = info.Expires.UTC().Format(time.RFC3339)
 	}

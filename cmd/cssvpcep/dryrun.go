@@ -66,6 +66,8 @@ type (
 		Method    string          `json:"method"`
 		URL       string          `json:"url"`
 		Body      json.RawMessage `json:"body,omitempty"`
+		// Unresolved is client.PlannedRequest's.
+		Unresolved string `json:"unresolved,omitempty"`
 	}
 )
 
@@ -76,7 +78,7 @@ func (r *dryRunReport) write(w io.Writer, asJSON bool) error {
 	if asJSON {
 		out := jsonDryRun{DryRun: true, Requests: make([]jsonRequest, len(r.reqs)), Note: r.note}
 		for i, p := range r.reqs {
-			out.Requests[i] = jsonRequest{Operation: p.Operation.ID, Method: p.Method, URL: p.URL}
+			out.Requests[i] = jsonRequest{Operation: p.Operation.ID, Method: p.Method, URL: p.URL, Unresolved: p.Unresolved}
 			if json.Valid(p.Body) {
 				out.Requests[i].Body = p.Body
 			}
@@ -91,6 +93,9 @@ func (r *dryRunReport) write(w io.Writer, asJSON bool) error {
 			fmt.Fprintf(&b, "%s:\n", r.leads[i])
 		}
 		fmt.Fprintf(&b, "%s %s\n", p.Method, p.URL)
+		if p.Unresolved != "" {
+			fmt.Fprintf(&b, "%s\n", strings.Join(wrap("(not known without signing in: "+p.Unresolved+")", 92), "\n"))
+		}
 		if len(p.Body) > 0 {
 			if err := json.Indent(&b, p.Body, "", "  "); err != nil {
 				fmt.Fprintf(&b, "(a body of %d bytes that is not JSON)", len(p.Body))

@@ -485,11 +485,17 @@ func TestServe_iamPasswordSignIn(t *testing.T) {
 		if r.code != exitOK {
 			t.Fatalf("cssvpcep %s: exit status %d\n%s", strings.Join(args, " "), r.code, r.stderr)
 		}
-		if args[0] == "auth" && !strings.Contains(r.stdout, "CSS endpoint:   "+s.url+"/") {
+		if args[0] == "auth" && !strings.Contains(r.stdout, "CSS endpoint:   "+s.url+"/ (from the token's catalog)\n") {
 			t.Errorf("auth does not name the emulator's endpoint from the catalog:\n%s", r.stdout)
 		}
 	}
-	r := runBinary(t, with(env, client.EnvPassword, "wrong-SECRET-pw"), "connections", "--cluster-id", cluster)
+	// A dry run signs in to nothing: what only IAM can tell is said, not guessed.
+	r := runCLI(t, env, "", false, "enable", "--cluster-id", cluster, "--dry-run")
+	if r.code != exitOK || !strings.Contains(r.stdout, "/v1.0/{project_id}/clusters/"+cluster+"/vpcepservice/open\n") ||
+		!strings.Contains(r.stdout, "(not known without signing in: the ID of project \"eu-de\"") {
+		t.Errorf("enable --dry-run: exit status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBinary(t, with(env, client.EnvPassword, "wrong-SECRET-pw"), "connections", "--cluster-id", cluster)
 	if r.code != exitFailure || !strings.Contains(r.stderr, "refused the credentials (401)") {
 		t.Errorf("a wrong password: exit status %d\n%s", r.code, r.stderr)
 	}
