@@ -335,7 +335,7 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 	switch {
 	case f.iamUser.set && !f.token.set && !f.ak.set:
 		fmt.Fprintln(c.stdout, "token auth: on (the tokens the IAM issues)")
-		env = "signed in with the password of --iam-user (below)"
+		env = "after the export above"
 	case f.token.set && f.ak.set:
 		fmt.Fprintln(c.stdout, "token auth: on\nAK/SK auth: on")
 		env = "with OS_AUTH_TOKEN set to the --token value, or OS_ACCESS_KEY and OS_SECRET_KEY to the --ak and --sk values"
@@ -362,8 +362,17 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 		fmt.Fprintln(c.stdout, "doc quirks: on (the 2023 reference's form)")
 	}
 
-	fmt.Fprintf(c.stdout, "\nList the connections of a cluster, %s:\n", env)
 	store := e.Store()
+	if f.iamUser.set {
+		fmt.Fprintln(c.stdout, "\nSign in with the password of --iam-user, as the openstack CLI does:")
+		fmt.Fprintf(c.stdout, "  export OS_AUTH_URL=%s/v3 OS_USERNAME=%s OS_PASSWORD='<the --iam-password value>' OS_USER_DOMAIN_NAME=%s\n",
+			url, shellQuote(f.iamUser.value), shellQuote(f.iamDomain.value))
+		if name, ok := store.ProjectName(emulator.DefaultProjectID); ok {
+			fmt.Fprintf(c.stdout, "  cssvpcep connections --project-name %s --cluster-id %s   # the endpoint from the token's catalog\n",
+				shellQuote(name), shellQuote(emulator.DefaultClusterID))
+		}
+	}
+	fmt.Fprintf(c.stdout, "\nList the connections of a cluster, %s:\n", env)
 	for _, project := range store.Projects() {
 		for _, cluster := range store.ClusterIDs(project) {
 			line := fmt.Sprintf("  cssvpcep connections --endpoint %s --project-id %s --cluster-id %s", url, shellQuote(project), shellQuote(cluster))
@@ -371,14 +380,6 @@ func (c *cli) printServing(e *emulator.Emulator, f *serveFlags, addr net.Addr, s
 				line += " --all"
 			}
 			fmt.Fprintln(c.stdout, line)
-		}
-	}
-	if f.iamUser.set {
-		fmt.Fprintln(c.stdout, "\nOr sign in with the password of --iam-user, as the openstack CLI does:")
-		fmt.Fprintf(c.stdout, "  export OS_AUTH_URL=%s/v3 OS_USERNAME=%s OS_PASSWORD=<the --iam-password value> OS_USER_DOMAIN_NAME=%s\n",
-			url, shellQuote(f.iamUser.value), shellQuote(f.iamDomain.value))
-		if name, ok := store.ProjectName(emulator.DefaultProjectID); ok {
-			fmt.Fprintf(c.stdout, "  cssvpcep connections --endpoint %s --project-name %s --cluster-id %s\n", url, shellQuote(name), shellQuote(emulator.DefaultClusterID))
 		}
 	}
 	fmt.Fprintln(c.stdout, "\nStop with Ctrl+C (SIGINT) or SIGTERM.")

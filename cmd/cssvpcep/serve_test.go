@@ -454,11 +454,36 @@ func TestServe_iamPasswordSignIn(t *testing.T) {
 	for _, want := range []string{
 		"token auth: on (the tokens the IAM issues)",
 		"IAM: " + s.url + "/v3 (user cloud-user, domain " + emulator.DefaultIAMDomain + ", tokens valid 1h0m0s)",
-		"export OS_AUTH_URL=" + s.url + "/v3 OS_USERNAME=cloud-user OS_PASSWORD=<the --iam-password value> OS_USER_DOMAIN_NAME=" + emulator.DefaultIAMDomain,
-		"cssvpcep connections --endpoint " + s.url + " --project-name eu-de --cluster-id " + emulator.DefaultClusterID,
+		"  export OS_AUTH_URL=" + s.url + "/v3 OS_USERNAME=cloud-user OS_PASSWORD='<the --iam-password value>' OS_USER_DOMAIN_NAME=" + emulator.DefaultIAMDomain + "\n" +
+			"  cssvpcep connections --project-name eu-de --cluster-id " + emulator.DefaultClusterID + "   # the endpoint from the token's catalog\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	// The lines printed work as printed: the export (with the password put in), then each
+	// command.
+	printed := map[string]string{"HOME": t.TempDir()}
+	var commands [][]string
+	for _, line := range s.stdout {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			for _, kv := range strings.Fields(strings.Replace(rest, "'<the --iam-password value>'", password, 1)) {
+				k, v, _ := strings.Cut(kv, "=")
+				printed[k] = v
+			}
+		}
+		if rest, ok := strings.CutPrefix(line, "cssvpcep "); ok {
+			rest, _, _ = strings.Cut(rest, "#")
+			commands = append(commands, strings.Fields(rest))
+		}
+	}
+	if len(commands) != 3 {
+		t.Fatalf("%d commands printed, want 3:\n%s", len(commands), out)
+	}
+	for _, args := range commands {
+		if r := runCLI(t, printed, "", false, args...); r.code != exitOK || !strings.Contains(r.stdout, "connections") {
+			t.Errorf("cssvpcep %s, as printed: exit status %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
 		}
 	}
 	env := map[string]string{
