@@ -108,24 +108,45 @@ func (a *authenticator) check(r *http.Request) (int, string, error) {
 	return http.StatusUnauthorized, strings.Join(reasons, "; "), verifyErr
 }
 
-// projectPrefixes start the paths that name a project in their next segment: the spec's
-// (/v1.0/{project_id}/...) and the emulator's own (EndpointsPath).
-var projectPrefixes = [...]string{"/v1.0/", "/emulator/v1/"}
+// projectPrefixes are the segments that start the paths naming a project in their next
+// segment: the spec's (/v1.0/{project_id}/...) and the emulator's own (EndpointsPath).
+var projectPrefixes = [...][]string{{"v1.0"}, {"emulator", "v1"}}
 
-// pathProject returns the project an escaped path names, unescaped as the router unescapes
-// it, and whether it names one. A segment that does not unescape is returned as it is: it is
-// nobody's project ID in the form the router would see, so it matches no token's.
+// pathProject returns the project an escaped path names, and whether it names one. It reads
+// the path segment by segment, each unescaped once, as the router does (contract and
+// ServeMux): /v1%2E0/p/... names project p as /v1.0/p/... does. A segment that does not
+// unescape, where a prefix or the project would be, counts as naming a project, returned as it
+// is: it is nobody's project ID, so it matches no token's, and the request is refused rather
+// than let through as one that names none.
 func pathProject(escaped string) (string, bool) {
+	segs := strings.Split(escaped, "/")
+	if len(segs) < 2 || segs[0] != "" {
+		return "", false
+	}
+	segs = segs[1:]
 	for _, prefix := range projectPrefixes {
-		rest, ok := strings.CutPrefix(escaped, prefix)
-		if !ok {
+		if len(segs) <= len(prefix) {
 			continue
 		}
-		seg, _, _ := strings.Cut(rest, "/")
-		if p, err := url.PathUnescape(seg); err == nil {
+		matches := true
+		for k, want := range prefix {
+			seg, err := url.PathUnescape(segs[k])
+			if err != nil {
+				return segs[k], true
+			}
+			if seg != want {
+				matches = false
+				break
+			}
+		}
+		if !matches {
+			continue
+		}
+		raw := segs[len(prefix)]
+		if p, err := url.PathUnescape(raw); err == nil {
 			return p, true
 		}
-		return seg, true
+		return raw, true
 	}
 	return "", false
 }

@@ -600,6 +600,11 @@ func TestEmulator_issuedTokens(t *testing.T) {
 		{"a domain-scoped token", defaultPath, tok(domainScoped), http.StatusForbidden, "APIGW.0302",
 			`the X-Auth-Token is scoped to the domain, not to project "demo-project"`},
 		{"a path that names no project", "/v1.0", tok(demo), http.StatusNotFound, "CSS.0016", "no operation"},
+		// The router unescapes each segment, so the scope check does too (found from outside:
+		// these reached project p's connections and store with a token of demo-project).
+		{"another project, the prefix escaped", "/v1%2E0/p/clusters/c/vpcepservice/connections", tok(demo), http.StatusForbidden, "APIGW.0302", `not to project "p"`},
+		{"another project, the prefix escaped otherwise", "/%761.0/p/clusters/c/vpcepservice/connections", tok(demo), http.StatusForbidden, "APIGW.0302", `not to project "p"`},
+		{"another project on the emulator's path, escaped", "/emulator/v%31/p/clusters/c/endpoints", tok(demo), http.StatusForbidden, "APIGW.0302", `not to project "p"`},
 		{"another project, and a token of WithToken", pPath, tok(testToken), http.StatusOK, "", ""},
 		{"an unknown token", defaultPath, tok(demo[:len(demo)-1]), http.StatusUnauthorized, "APIGW.0301", "the X-Auth-Token is not valid"},
 	} {
