@@ -55,6 +55,9 @@ func New(opts ...Option) (*Client, error) {
 	iamClient := *hc
 	iamClient.CheckRedirect = guardRedirect(hc.CheckRedirect)
 	iamClient.Transport = iamLogTransport{next: limitedTransport{next: orDefault(hc.Transport), limit: maxIAMBody}, cfg: cfg}
+	if cfg.iam != nil {
+		iamClient.Transport = iamOriginTransport{next: iamClient.Transport, scheme: cfg.iam.Scheme, host: cfg.iam.Host}
+	}
 	if p := cfg.password; p != nil {
 		c.tokens = &tokenSource{iam: cfg.iam.String(), hc: &iamClient, user: p.username, password: p.password, domain: p.domain,
 			projectID: cfg.projectID, projectName: cfg.projectName, userAgent: cfg.userAgent, now: cfg.now,

@@ -161,9 +161,14 @@ func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyReq
 // or with code CSS.0011 (IsBusy),
 // a network error (connection refused, reset or aborted, a connection closed early) or a
 // timeout. A canceled context, a response that breaks the spec and a body over the size limit
-// are not.
+// are not; nor is an *IAMError, whose request the client has already tried as often as
+// WithRetry says (retrying the call too would multiply the attempts).
 func IsRetryable(err error) bool {
 	if err == nil {
+		return false
+	}
+	var ie *IAMError
+	if errors.As(err, &ie) {
 		return false
 	}
 	var apiErr *APIError

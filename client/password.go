@@ -17,6 +17,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
 
@@ -141,9 +142,16 @@ func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
 	if err != nil || token.ID == "" {
 		return nil, &IAMError{URL: s.iam, Message: "the answer to the token request holds no usable token (X-Subject-Token or expires_at missing)"}
 	}
+	if !token.ExpiresAt.After(s.now()) {
+		// A token that has expired already would make every call sign in again.
+		return nil, &IAMError{URL: s.iam, Message: "the token IAM issued has no expires_at in the future"}
+	}
 	project, err := res.ExtractProject()
 	if err != nil || project == nil || project.ID == "" {
 		return nil, &IAMError{URL: s.iam, Message: "the token IAM issued is not scoped to a project"}
+	}
+	if reason := idProblem(project.ID); reason != "" {
+		return nil, &IAMError{URL: s.iam, Message: "the project ID of the token IAM issued " + reason}
 	}
 	t := &issued{token: redact.New(token.ID), expires: token.ExpiresAt, projectID: project.ID, projectName: project.Name, domainName: s.domain}
 	if user, err := res.ExtractUser(); err == nil && user != nil {
@@ -335,6 +343,25 @@ func (t iamLogTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // maxPathLog bounds the path of an IAM request in a log record.
 const maxPathLog = 256
+
+// iamOriginTransport refuses a request to IAM that is not for IAM's own scheme and host:
+// gophercloud follows what IAM's answers say (a project list's links.next), and the requests
+// carry the password or the client's credentials, which go to IAM and nowhere else, never
+// from https down to http.
+type iamOriginTransport struct {
+	next         http.RoundTripper
+	scheme, host string
+}
+
+// RoundTrip sends req if it is for IAM.
+func (t iamOriginTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.EqualFold(req.URL.Scheme, t.scheme) || !strings.EqualFold(req.URL.Host, t.host) {
+		closeBody(req)
+		return nil, fmt.Errorf("refusing to send a request for IAM to %s: not the IAM endpoint's %s://%s",
+			quote.Value(req.URL.Scheme+"://"+req.URL.Host), t.scheme, t.host)
+	}
+	return t.next.RoundTrip(req)
+}
 
 // limitedTransport fails a response whose body goes past limit bytes, for the requests to IAM,
 // whose bodies gophercloud reads without a bound.

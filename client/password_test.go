@@ -48,6 +48,10 @@ type fakeIAM struct {
 	now         func() time.Time
 	// lookupAuth checks the credentials of a project lookup; nil takes any.
 	lookupAuth func(r *http.Request) bool
+	// next is the links.next of the project list, "" for none; token, when set, changes the
+	// token body IAM answers with.
+	next  string
+	token func(body map[string]any)
 
 	mu      sync.Mutex
 	revoked map[string]bool
@@ -120,10 +124,18 @@ func (f *fakeIAM) issue(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	expires := f.now().Add(f.ttl).UTC().Format("2006-01-02T15:04:05.000000Z")
-	_, _ = fmt.Fprintf(w, `{"token":{"methods":["password"],"expires_at":%q,"issued_at":"2015-11-09T00:42:57.527404Z",
+	answer := fmt.Sprintf(`{"token":{"methods":["password"],"expires_at":%q,"issued_at":"2015-11-09T00:42:57.527404Z",
 		"user":{"domain":{"id":"d1","name":%q},"id":"u1","name":%q,"password_expires_at":"2016-11-06T15:32:17.000000"},
 		"project":{"domain":{"id":"d1","name":%q},"id":%q,"name":%q},"catalog":[],"roles":[{"name":"te_admin","id":"r1"}]}}`,
 		expires, iamDomain, iamUser, iamDomain, iamProjID, iamProject)
+	if f.token != nil {
+		var v map[string]any
+		_ = json.Unmarshal([]byte(answer), &v)
+		f.token(v["token"].(map[string]any))
+		b, _ := json.Marshal(v)
+		answer = string(b)
+	}
+	_, _ = fmt.Fprint(w, answer)
 }
 
 func (f *fakeIAM) projects(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +151,11 @@ func (f *fakeIAM) projects(w http.ResponseWriter, r *http.Request) {
 		projects = append(projects, map[string]any{"id": iamProjID, "name": iamProject, "domain_id": "d1", "enabled": true, "is_domain": false, "parent_id": "d1", "description": ""})
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"projects": projects, "links": map[string]any{"self": r.URL.String()}})
+	links := map[string]any{"self": r.URL.String()}
+	if f.next != "" {
+		links["next"] = f.next
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"projects": projects, "links": links})
 }
 
 func (f *fakeIAM) revoke(token string) {
@@ -149,6 +165,9 @@ func (f *fakeIAM) revoke(token string) {
 }
 
 func (f *fakeIAM) valid(token string) bool {
+	if f == nil { // a CSS without an IAM behind it takes any token
+		return token != ""
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return strings.HasPrefix(token, "tok-") && !f.revoked[token]
@@ -641,5 +660,117 @@ func TestPassword_resendAfterRenewalFails(t *testing.T) {
 	// net/http itself sends a GET again once when a kept-alive connection closes unanswered.
 	if !errors.As(err, &se) || iam.tokens.Load() != 2 || n.Load() < 2 {
 		t.Errorf("error %v after %d token requests and %d requests, want a *SendError after 2 and at least 2", err, iam.tokens.Load(), n.Load())
+	}
+}
+
+// TestProjectName_linksNextIsNotFollowed: a project list's links.next, to another host or
+// back to itself, is not followed: the credentials go to IAM only, and one lookup is one
+// request (found from outside: the token went to the other host; a list linking to itself
+// was fetched 158 times).
+func TestProjectName_linksNextIsNotFollowed(t *testing.T) {
+	var stolen atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { stolen.Add(1) }))
+	t.Cleanup(other.Close)
+	for _, next := range []string{other.URL + "/steal?page=2", "SELF"} {
+		iam := newFakeIAM(t)
+		iam.next = next
+		if next == "SELF" {
+			iam.next = iam.url() + "/projects?name=" + iamProject
+		}
+		css, seen := fakeCSS(t, nil)
+		c, err := New(WithEndpoint(css.URL), WithIAMEndpoint(iam.url()), WithProjectName(iamProject), WithToken("tok-SECRET-given"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListConnections(context.Background(), testCluster, nil); err != nil {
+			t.Fatalf("links.next %s: %v", next, err)
+		}
+		if n := iam.lookups.Load(); n != 1 {
+			t.Errorf("links.next %s: %d lookups, want 1", next, n)
+		}
+		if len(seen.all()) != 1 {
+			t.Errorf("CSS saw %d requests", len(seen.all()))
+		}
+	}
+	if n := stolen.Load(); n != 0 {
+		t.Errorf("the other host got %d requests", n)
+	}
+}
+
+// TestIAMOriginTransport: a request for IAM to another scheme or host is refused before it
+// is sent, its body closed.
+func TestIAMOriginTransport(t *testing.T) {
+	sent := 0
+	rt := iamOriginTransport{next: roundTripFunc(func(*http.Request) (*http.Response, error) { sent++; return nil, errors.New("sent") }),
+		scheme: "https", host: "iam.eu-de.otc.t-systems.com"}
+	for _, u := range []string{"http://iam.eu-de.otc.t-systems.com/v3/projects", "https://evil.example/v3/projects", "https://iam.eu-de.otc.t-systems.com:444/v3"} {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		if _, err := rt.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "refusing to send a request for IAM to") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, "https://IAM.eu-de.otc.t-systems.com/v3/projects", nil)
+	if _, err := rt.RoundTrip(req); err == nil || err.Error() != "sent" || sent != 1 {
+		t.Errorf("IAM's own host: %v, %d sent", err, sent)
+	}
+}
+
+// TestPassword_iamNetworkFailureTriedAsWithRetrySays: IAM closing every connection is tried
+// WithRetry's number of times in all, not that number squared (the call's retries used to
+// retry the already retried sign-in).
+func TestPassword_iamNetworkFailureTriedAsWithRetrySays(t *testing.T) {
+	var n atomic.Int64
+	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n.Add(1)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+	}))
+	t.Cleanup(iam.Close)
+	css, _ := fakeCSS(t, nil)
+	c, err := New(WithEndpoint(css.URL), WithIAMEndpoint(iam.URL+"/v3"), WithProjectName(iamProject),
+		WithPassword(iamUser, iamPassword, iamDomain), WithRetry(4, time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListConnections(context.Background(), testCluster, nil)
+	var ie *IAMError
+	if !errors.As(err, &ie) {
+		t.Fatalf("error %v, want an *IAMError", err)
+	}
+	// net/http sends a POST again by itself only when it provably was not written: count the
+	// sign-ins the client asked for, 4, and what the transport may add to them.
+	if got := n.Load(); got < 4 || got > 8 {
+		t.Errorf("%d token requests for WithRetry(4), want 4 (at most 8 with net/http's own)", got)
+	}
+}
+
+// TestPassword_tokenBodyChecked: a token whose project ID would leave its path segment, or
+// that has expired already, is refused as IAM's error, before any request to CSS.
+func TestPassword_tokenBodyChecked(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(map[string]any)
+		want   string
+	}{
+		{"a dot-segment project ID", func(tok map[string]any) { tok["project"].(map[string]any)["id"] = ".." }, "the project ID of the token IAM issued"},
+		{"a 10 kB project ID", func(tok map[string]any) { tok["project"].(map[string]any)["id"] = strings.Repeat("p", 10_000) }, "is 10000 bytes long"},
+		{"expired already", func(tok map[string]any) { tok["expires_at"] = "2020-01-01T00:00:00.000000Z" }, "no expires_at in the future"},
+		{"no expiry", func(tok map[string]any) { delete(tok, "expires_at") }, "client: IAM at"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			iam := newFakeIAM(t)
+			iam.token = tt.change
+			css, seen := fakeCSS(t, iam)
+			c := passwordClient(t, iam, css)
+			_, err := c.ListConnections(context.Background(), testCluster, nil)
+			var ie *IAMError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) || len(err.Error()) > 1024 {
+				t.Errorf("error %.300v, want an *IAMError saying %q", err, tt.want)
+			}
+			if len(seen.all()) != 0 {
+				t.Errorf("CSS got %d requests", len(seen.all()))
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/cssvpcep/cssvpcep/internal/quote"
@@ -65,13 +66,20 @@ func (p *projectLookup) find(ctx context.Context) (string, error) {
 	pc := &gophercloud.ProviderClient{HTTPClient: *p.c.iamHC, RetryFunc: iamRetry(cfg)}
 	pc.UserAgent.Prepend(cfg.userAgent)
 	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(iam, "/") + "/"}
-	page, err := projects.List(sc, projects.ListOpts{Name: cfg.projectName}).AllPages(ctx)
-	if err != nil {
+	// One page: the list is filtered by the name, which is unique in a domain. Its links.next
+	// is not followed (IAM's answer would choose where the credentials go next; the transport
+	// refuses another host anyway).
+	var found []projects.Project
+	var extractErr error
+	err := projects.List(sc, projects.ListOpts{Name: cfg.projectName}).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
+		found, extractErr = projects.ExtractProjects(page)
+		return false, nil
+	})
+	switch {
+	case err != nil:
 		return "", iamError(iam, "GET /projects?name="+quote.Value(cfg.projectName), err, newMasker(cfg))
-	}
-	found, err := projects.ExtractProjects(page)
-	if err != nil {
-		return "", &IAMError{URL: iam, Message: "the project list does not decode: " + quote.Line(err.Error(), maxErrorText)}
+	case extractErr != nil:
+		return "", &IAMError{URL: iam, Message: "the project list does not decode: " + quote.Line(extractErr.Error(), maxErrorText)}
 	}
 	var ids []string
 	for _, pr := range found {
