@@ -705,12 +705,20 @@ func TestIAMOriginTransport(t *testing.T) {
 		scheme: "https", host: "iam.eu-de.otc.t-systems.com"}
 	for _, u := range []string{"http://iam.eu-de.otc.t-systems.com/v3/projects", "https://evil.example/v3/projects", "https://iam.eu-de.otc.t-systems.com:444/v3"} {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		if _, err := rt.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "refusing to send a request for IAM to") {
+		resp, err := rt.RoundTrip(req)
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), "refusing to send a request for IAM to") {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
 	req, _ := http.NewRequest(http.MethodGet, "https://IAM.eu-de.otc.t-systems.com/v3/projects", nil)
-	if _, err := rt.RoundTrip(req); err == nil || err.Error() != "sent" || sent != 1 {
+	resp, err := rt.RoundTrip(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	if err == nil || err.Error() != "sent" || sent != 1 {
 		t.Errorf("IAM's own host: %v, %d sent", err, sent)
 	}
 }
