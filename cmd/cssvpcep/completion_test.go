@@ -20,6 +20,15 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("completion %s: no %q in %d bytes; stderr %q", shell, want, len(r.stdout), r.stderr)
 		}
 	}
+	// A shell it does not know, or none, is a usage error, not the help on standard output with
+	// exit status 0 (which a script would take for the completion script).
+	for _, args := range [][]string{{"completion", "tcsh"}, {"completion"}, {"completion", "bsh"}} {
+		r := runBinary(t, nil, args...)
+		wantCode(t, r, exitUsage)
+		if r.stdout != "" || !strings.Contains(r.stderr, "cssvpcep completion: ") {
+			t.Errorf("%q: stdout %q, stderr %q", args, r.stdout, r.stderr)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		want []string

@@ -71,6 +71,15 @@ func (c *cli) rootCommand() *cobra.Command {
 	for _, sub := range root.Commands() {
 		if sub.Name() == "completion" {
 			sub.Short = "print a shell completion script: bash, zsh, fish or powershell"
+			// cobra's completion command prints its help and exits 0 for a shell it does not
+			// know; a script that asked for one must not take the help for the script.
+			sub.Args = cobra.ArbitraryArgs
+			sub.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return usagef("a shell is needed: bash, zsh, fish or powershell")
+				}
+				return unknownCommand(cmd, args[0])
+			}
 		}
 	}
 	prepare(root)
