@@ -225,6 +225,7 @@ func TestClient_family_arguments(t *testing.T) {
 		{"no endpoint", f.client.AcceptConnections(ctx, testCluster, nil), "client: AcceptConnections: endpointIDs holds 0 endpoint IDs; at least 1 is needed"},
 		{"not a UUID", f.client.RejectConnections(ctx, testCluster, []string{endpointA, "connectionsID"}), `client: RejectConnections: endpointIDs [1] "connectionsID" is not a VPC endpoint ID (a UUID)`},
 		{"twice", f.client.AcceptConnections(ctx, testCluster, []string{endpointA, endpointA}), `client: AcceptConnections: endpointIDs [1] "` + endpointA + `" is also [0]: an ID may be given once`},
+		{"twice, in two cases", f.client.RejectConnections(ctx, testCluster, []string{endpointA, strings.ToUpper(endpointA)}), `client: RejectConnections: endpointIDs [1] "` + strings.ToUpper(endpointA) + `" is also [0]: an ID may be given once`},
 		{"too many", f.client.AcceptConnections(ctx, testCluster, tooMany), "client: AcceptConnections: endpointIDs holds 101 endpoint IDs; at most 100 are allowed in one request"},
 		{"upper-case account", f.client.SetWhitelist(ctx, testCluster, []string{strings.ToUpper(accountA)}), `client: SetWhitelist: accountIDs [0] "DFFEF70C1DB243CBB373E45791165281" is not an account ID (32 lower-case hexadecimal digits)`},
 		{"add nothing", func() error { _, err := f.client.AddToWhitelist(ctx, testCluster); return err }(), "client: AddToWhitelist: accountIDs holds 0 account IDs; at least 1 is needed"},

@@ -76,6 +76,8 @@ const (
 // ListProblem says what is wrong with a list of IDs that must each match format, must not
 // repeat, and number at least min and at most max; "" when nothing is. kind names an element
 // ("endpoint ID"), and what is wrong is said of the first element at fault, by its index.
+// Hexadecimal digits name the same ID in either case (the emulator finds an endpoint so, and a
+// UUID is case-insensitive by RFC 9562), so two elements that differ only in case repeat.
 func ListProblem(list []string, kind string, format *regexp.Regexp, what string, min, max int) string {
 	switch {
 	case len(list) < min:
@@ -88,10 +90,11 @@ func ListProblem(list []string, kind string, format *regexp.Regexp, what string,
 		if !format.MatchString(v) {
 			return fmt.Sprintf("[%d] %s is not %s", i, quote.Value(v), what)
 		}
-		if j, dup := seen[v]; dup {
+		key := strings.ToLower(v)
+		if j, dup := seen[key]; dup {
 			return fmt.Sprintf("[%d] %s is also [%d]: an ID may be given once", i, quote.Value(v), j)
 		}
-		seen[v] = i
+		seen[key] = i
 	}
 	return ""
 }

@@ -81,6 +81,7 @@ func TestListProblem(t *testing.T) {
 		{nil, "holds 0 endpoint IDs; at least 1 is needed"},
 		{[]string{a, "x"}, `[1] "x" is not a UUID`},
 		{[]string{a, b, a}, `[2] "` + a + `" is also [0]: an ID may be given once`},
+		{[]string{a, strings.ToUpper(a)}, `[1] "` + strings.ToUpper(a) + `" is also [0]: an ID may be given once`},
 		{make([]string, MaxEndpointIDs+1), "holds 101 endpoint IDs; at most 100 are allowed in one request"},
 	}
 	for _, tt := range tests {
