@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,6 +27,21 @@ const (
 	// secret stands for a credential; no message may ever quote it.
 	secret = "tok-SECRET-123"
 )
+
+// connectionsAllow is the Allow header for connectionsPath: the spec's methods on its
+// template, sorted, so that a new operation on the path changes the expectation with it.
+func connectionsAllow(t testing.TB) string {
+	t.Helper()
+	doc, err := api.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := doc.Paths.Value("/v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections")
+	if item == nil {
+		t.Fatal("the spec has no connections path")
+	}
+	return strings.Join(slices.Sorted(maps.Keys(item.Operations())), ", ")
+}
 
 // example returns the value of a components/examples entry of the embedded spec, as JSON.
 func example(t testing.TB, name string) string {
