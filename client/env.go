@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	idrules "github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
@@ -190,7 +191,7 @@ func (r *envReader) endpoint(projectName string) {
 	}
 	guessed := false
 	if region == "" && u == "" {
-		if prefix, _, _ := strings.Cut(projectName, "_"); regionPattern.MatchString(prefix) {
+		if prefix := idrules.ProjectRegion(projectName); prefix != "" {
 			region = prefix // Open Telekom Cloud's projects are named for their region
 			guessed = true
 		}
@@ -203,7 +204,7 @@ func (r *envReader) endpoint(projectName string) {
 			return
 		}
 		r.set(func(c *config) { c.endpoint, c.region = ep, "" })
-		if region != "" && regionPattern.MatchString(region) {
+		if region != "" && idrules.Region.MatchString(region) {
 			// The region still names IAM's endpoint, when nothing else does.
 			r.set(func(c *config) {
 				if c.iam == nil {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	idrules "github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/options"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
@@ -227,10 +227,6 @@ func WithEndpoint(rawURL string) Option {
 	}
 }
 
-// regionPattern is what WithRegion accepts: lower-case letters, then one or more "-" parts of
-// lower-case letters and digits, as in eu-de, eu-nl or cn-north-4.
-var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-
 // WithRegion sets the endpoint to Open Telekom Cloud's https://css.{region}.otc.t-systems.com
 // (eu-de and eu-nl). The region must match ^[a-z]{2,}(-[a-z0-9]+)+$. Regions served under
 // another domain (Huawei Cloud's myhuaweicloud.com, for one) need WithEndpoint. The last of
@@ -266,7 +262,7 @@ func WithIAMEndpoint(rawURL string) Option {
 	}
 }
 
-// iamEndpoint is Open Telekom Cloud's IAM endpoint for a region that regionPattern accepts.
+// iamEndpoint is Open Telekom Cloud's IAM endpoint for a region that idrules.Region accepts.
 func iamEndpoint(region string) *url.URL {
 	return &url.URL{Scheme: "https", Host: "iam." + region + ".otc.t-systems.com", Path: "/v3/"}
 }
@@ -577,8 +573,8 @@ func parseEndpoint(rawURL string) (*url.URL, error) {
 
 // regionEndpoint returns Open Telekom Cloud's CSS endpoint for region.
 func regionEndpoint(region string) (*url.URL, error) {
-	if !regionPattern.MatchString(region) {
-		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote.Value(region), regionPattern)
+	if !idrules.Region.MatchString(region) {
+		return nil, fmt.Errorf("region %s does not match %s (such as eu-de)", quote.Value(region), idrules.Region)
 	}
 	return &url.URL{Scheme: "https", Host: "css." + region + ".otc.t-systems.com", Path: "/"}, nil
 }

@@ -12,13 +12,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/internal/csserr"
+	"github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -578,14 +578,10 @@ func (s *iamService) issue(w http.ResponseWriter, r *http.Request) {
 	writeIAMJSON(w, http.StatusCreated, tokenBody{Token: body})
 }
 
-// regionPattern is what a region's name looks like (eu-de, eu-nl, ap-southeast-1).
-var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-
 // regionOf is the region of a project by its name, as Open Telekom Cloud names projects (a
 // region, or a region, "_" and a subproject): serviceRegion for any other name.
 func regionOf(name string) string {
-	region, _, _ := strings.Cut(name, "_")
-	if regionPattern.MatchString(region) {
+	if region := ids.ProjectRegion(name); region != "" {
 		return region
 	}
 	return serviceRegion

@@ -64,6 +64,20 @@ var (
 	AccountID  = regexp.MustCompile(`^[0-9a-f]{32}$`)
 )
 
+// Region is what a region's name looks like: lower-case letters, then one or more "-" parts of
+// lower-case letters and digits, as in eu-de, eu-nl or cn-north-4.
+var Region = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+
+// ProjectRegion is the region a project's name gives, as Open Telekom Cloud names projects (a
+// region, or a region, "_" and a subproject): "" for any other name.
+func ProjectRegion(name string) string {
+	region, _, _ := strings.Cut(name, "_")
+	if !Region.MatchString(region) {
+		return ""
+	}
+	return region
+}
+
 // The bounds of the lists in request bodies, as the spec gives them (deviations
 // endpoint-list-bounds and whitelist-bounds).
 const (

@@ -90,3 +90,14 @@ func TestListProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectRegion(t *testing.T) {
+	for name, want := range map[string]string{
+		"eu-de": "eu-de", "eu-de_sub": "eu-de", "cn-north-4": "cn-north-4", "demo-project": "demo-project",
+		"MOS": "", "eu": "", "eu-": "", "_eu-de": "", "EU-DE": "", "eu-de x": "", "": "",
+	} {
+		if got := ProjectRegion(name); got != want {
+			t.Errorf("ProjectRegion(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
