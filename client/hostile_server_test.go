@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
@@ -201,24 +202,40 @@ func TestClient_serverTextIsBounded(t *testing.T) {
 // the bytes arrive. With the largest limit a lying header used to panic (a negative size),
 // with 1 TiB kill the process, with 16 GiB take 16 GB at once.
 func TestClient_lyingContentLength(t *testing.T) {
-	for _, announced := range []int64{math.MaxInt64, 1 << 40, 16 << 30} {
-		t.Run(strconv.FormatInt(announced, 10), func(t *testing.T) {
-			f := newFaulty(t, func(_ *faulty, w http.ResponseWriter, _ *http.Request) {
-				writeRawResponse(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "+
-					strconv.FormatInt(announced, 10)+"\r\n\r\n"+validPage)
-			}, WithRetry(1, 0, 0), WithMaxResponseSize(math.MaxInt64))
-			var err error
-			allocated, _ := allocDuring(func() {
-				_, err = f.client.ListConnections(context.Background(), testCluster, nil)
-			})
-			if err == nil || !IsRetryable(err) {
-				t.Errorf("error = %v, want a retryable truncated body", err)
-			}
-			if allocated > 8<<20 {
-				t.Errorf("%d MiB allocated for a %d-byte body", allocated>>20, len(validPage))
-			}
-		})
+	modes := map[string][]Option{
+		"unvalidated": nil,
+		// Validation reads the body first, in package contract, to the client's limit.
+		"validation fail":   {WithValidation(ValidationFail, nil)},
+		"validation report": {WithValidation(ValidationReport, func(*contract.ValidationError) {})},
 	}
+	for _, announced := range []int64{math.MaxInt64, 1 << 40, 16 << 30} {
+		for mode, opts := range modes {
+			t.Run(mode+"/"+strconv.FormatInt(announced, 10), func(t *testing.T) {
+				lyingContentLength(t, announced, opts)
+			})
+		}
+	}
+}
+
+// lyingContentLength is one case of TestClient_lyingContentLength: a 200 announcing announced
+// bytes and sending a valid page, read by a client with opts.
+func lyingContentLength(t *testing.T, announced int64, opts []Option) {
+	t.Helper()
+	f := newFaulty(t, func(_ *faulty, w http.ResponseWriter, _ *http.Request) {
+		writeRawResponse(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "+
+			strconv.FormatInt(announced, 10)+"\r\n\r\n"+validPage)
+	}, append([]Option{WithRetry(1, 0, 0), WithMaxResponseSize(math.MaxInt64)}, opts...)...)
+	var err error
+	allocated, _ := allocDuring(func() {
+		_, err = f.client.ListConnections(context.Background(), testCluster, nil)
+	})
+	if err == nil || !IsRetryable(err) {
+		t.Errorf("error = %v, want a retryable truncated body", err)
+	}
+	if allocated > 8<<20 {
+		t.Errorf("%d MiB allocated for a %d-byte body", allocated>>20, len(validPage))
+	}
+	t.Logf("Content-Length %d: %.1f MiB allocated by the process during the call", announced, float64(allocated)/(1<<20))
 }
 
 // TestClient_ListConnections_pageLargerThanLimit: a page with more connections than the limit
