@@ -254,6 +254,12 @@ func allocatedBytes(f func()) uint64 {
 // TestBodyCheck_validBodiesAllocateLittle: a valid body costs one allocation for each string
 // with a format to check (a format validator takes a string) and nothing else to speak of.
 func TestBodyCheck_validBodiesAllocateLittle(t *testing.T) {
+	if raceEnabled {
+		// Under the race detector sync.Pool drops a quarter of what is put back, so a check
+		// refills the pool at random and the count is the race detector's, not the code's.
+		// make test runs this test again without -race (test-go).
+		t.Skip("the race detector's sync.Pool drops checkers at random; make test runs this without -race")
+	}
 	bc := bodyCaseNamed(t, "ShowVpcepConnection/200").check
 	// A collection would empty the pool of checkers, whose refill would be counted.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
@@ -275,6 +281,9 @@ func TestBodyCheck_validBodiesAllocateLittle(t *testing.T) {
 		}
 	}
 }
+
+// raceEnabled is true under the race detector (race_test.go).
+var raceEnabled bool
 
 // TestBodyCheck_concurrent checks bodies with one compiled check from several goroutines at
 // once (run with -race).
