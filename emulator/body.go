@@ -35,7 +35,8 @@ const bodyTimeout = 10 * time.Second
 // to its end by the time the answer is written (see watchedBody): a request answered without
 // its body being read (a 401, a 405, a 400 for a body the operation does not take) is answered
 // at once, and its connection closed. The read deadline bounds what is left: a reader waiting
-// for a stalled body, and net/http's closing of the body after the handler returns.
+// for a stalled body, and net/http's closing of the body after the handler returns (at once for
+// a body refused by its size, which nobody will read).
 type bodies struct {
 	next    http.Handler
 	timeout time.Duration
@@ -58,12 +59,16 @@ func (b *bodies) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Connection", "close")
+	rc := http.NewResponseController(w)
 	if r.ContentLength > maxRequestBody {
+		// Nothing will read this body: net/http's discarding of up to 256 KiB of it after the
+		// answer (which a stalled client would hold open forever) fails at once.
+		_ = rc.SetReadDeadline(time.Now())
 		writeTooLarge(w)
 		return
 	}
 	// Another server than Serve's may not support deadlines; its own timeouts apply then.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(b.timeout))
+	_ = rc.SetReadDeadline(time.Now().Add(b.timeout))
 	r.Body = &watchedBody{ReadCloser: http.MaxBytesReader(w, r.Body, maxRequestBody), header: h}
 	b.next.ServeHTTP(w, r)
 }

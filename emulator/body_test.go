@@ -139,6 +139,27 @@ func TestEmulator_stalledBodyIsAnsweredUnread(t *testing.T) {
 	}
 }
 
+// A body declared larger than the cap and never sent is answered 413 and its connection closed
+// at once, whatever the size: net/http discards up to 256 KiB of an unread body after the
+// answer, and a client declaring 20,000 to 262,144 bytes, without credentials, once held its
+// connection open for good (300 of them, 300 open files).
+func TestEmulator_bodyOverTheCapIsClosedAtOnce(t *testing.T) {
+	f := hostileServer(t) // the body timeout is the default 10 s
+	for _, n := range []int{maxRequestBody + 1, 20_000, 100_000, 256 << 10, 15 << 20} {
+		for _, target := range []string{connectionsPath("p", "c"), "/v3/auth/tokens", "/emulator/v1/p/clusters/c/endpoints"} {
+			t.Run(fmt.Sprintf("%d %s", n, target), func(t *testing.T) {
+				c := dial(t, f)
+				c.send(t, []string{"POST " + target + " HTTP/1.1", "Host: emulator", fmt.Sprintf("Content-Length: %d", n)}, "")
+				r, _ := c.answer(t)
+				if r.status != http.StatusRequestEntityTooLarge {
+					t.Errorf("status %d, want 413", r.status)
+				}
+				c.closedByServer(t) // within hangGuard, before the 10 s a read deadline would give
+			})
+		}
+	}
+}
+
 // What a request body may cost in time is bounded: a reader waiting for a stalled body (the
 // signature check, which hashes it; package contract, which validates a body sent chunked)
 // gets an error once the body's time is up, and the request is answered; a connection whose
