@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/api"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // The documented ranges of ShowVpcepConnection's query parameters.
@@ -119,14 +120,15 @@ type Connection struct {
 }
 
 // MaxSessionInt returns MaxSession as an integer, or an error naming the connection and quoting
-// the value when it is absent or not a decimal number.
+// the value (each at most 64 bytes, as every server-supplied value in an error) when it is
+// absent or not a decimal number.
 func (c Connection) MaxSessionInt() (int, error) {
 	if c.MaxSession == "" {
-		return 0, fmt.Errorf("client: connection %q has no maxSession", c.ID)
+		return 0, fmt.Errorf("client: connection %s has no maxSession", quote.Value(c.ID))
 	}
 	n, err := strconv.Atoi(c.MaxSession)
 	if err != nil {
-		return 0, fmt.Errorf("client: connection %q: maxSession %q is not a number", c.ID, c.MaxSession)
+		return 0, fmt.Errorf("client: connection %s: maxSession %s is not a number", quote.Value(c.ID), quote.Value(c.MaxSession))
 	}
 	return n, nil
 }

@@ -320,4 +320,14 @@ func TestConnection_MaxSessionInt(t *testing.T) {
 			t.Errorf("MaxSessionInt(%q) error = %v, want %q", tt.in, err, tt.wantErr)
 		}
 	}
+	// The ID and the value are the server's: each is quoted to at most 64 bytes, however long
+	// (a 1 MiB ID and a 1 MiB maxSession once made a 2 MB error).
+	long := strings.Repeat("9", 1<<20) + "x"
+	_, err := Connection{ID: strings.Repeat("i", 1<<20), MaxSession: long}.MaxSessionInt()
+	if err == nil {
+		t.Fatal("MaxSessionInt of a 1 MiB non-number: no error")
+	}
+	if n := len(err.Error()); n > 256 {
+		t.Errorf("MaxSessionInt of 1 MiB values: an error of %d bytes, want at most 256", n)
+	}
 }
