@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
-	"strconv"
 )
 
 // member is an object member met in the bytes.
@@ -280,7 +279,7 @@ func (c *checker) memberValue(r *objectRules, name int32, key keyRef) {
 	// kin-openapi reports it at the object's path.
 	rule := ""
 	if c.wants() {
-		rule = "property " + strconv.Quote(string(c.keyBytes(key))) + " is unsupported"
+		rule = unsupportedRule(string(c.keyBytes(key)))
 	}
 	c.add("properties", rule)
 }

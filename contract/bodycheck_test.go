@@ -139,6 +139,11 @@ func TestBodyCheck_problems(t *testing.T) {
 			p("limits", "properties", `property "gpu" is unsupported`),
 			p("", "properties", `property "zz" is unsupported`),
 		}, false},
+		// A key is the peer's: kin-openapi's rule quotes it whole, contract's rewrite and the
+		// body check quote 64 bytes of it, as internal/quote quotes every such value.
+		{"additionalProperties false, a long key", "zoo/Request", `{"names":["a"],"mode":"fast","` + strings.Repeat("k", 5000) + `":1}`, []Problem{
+			p("", "properties", `property "`+strings.Repeat("k", 64)+`"… is unsupported`),
+		}, false},
 		{"a recursive schema", "zoo/Shapes", `{"pet":{"kind":"cat","lives":3},"tree":{"value":1,"children":[{"value":"x"}]}}`, []Problem{
 			p("tree.children[0].value", "type", "value must be an integer"),
 		}, false},

@@ -125,6 +125,30 @@ func schemaErrors(err error) []*openapi3.SchemaError {
 	return nil
 }
 
+// unsupportedRule is the rule of a property the schema does not allow: kin-openapi's words, the
+// name (the peer's choice, of any length) quoted by internal/quote as every such value is.
+func unsupportedRule(name string) string {
+	return "property " + quote.Value(name) + " is unsupported"
+}
+
+// boundUnsupported rewrites kin-openapi's `property "<name>" is unsupported`, whose %q quotes
+// the whole name, as unsupportedRule does; any other rule is returned as it is.
+func boundUnsupported(rule string) string {
+	quoted, ok := strings.CutPrefix(rule, "property ")
+	if !ok {
+		return rule
+	}
+	quoted, ok = strings.CutSuffix(quoted, " is unsupported")
+	if !ok {
+		return rule
+	}
+	name, err := strconv.Unquote(quoted)
+	if err != nil {
+		return rule
+	}
+	return unsupportedRule(name)
+}
+
 // schemaRule is the reason of se, which kin-openapi writes without the value; for oneOf, anyOf
 // and allOf it adds why each alternative failed, such as `value must be a boolean; or value is
 // not one of the allowed values ["true","false"]`.
@@ -132,6 +156,9 @@ func schemaRule(se *openapi3.SchemaError) string {
 	rule := se.Reason
 	if rule == "" {
 		rule = fmt.Sprintf("does not match the schema's %q", se.SchemaField)
+	}
+	if se.SchemaField == "properties" {
+		rule = boundUnsupported(rule)
 	}
 	sep := "; or "
 	switch se.SchemaField {

@@ -401,6 +401,7 @@ func TestEmulator_hostileLongValues(t *testing.T) {
 	tests := []struct {
 		name, method, target string
 		header               http.Header
+		body                 string
 		status               int
 		code, want           string
 	}{
@@ -418,6 +419,12 @@ func TestEmulator_hostileLongValues(t *testing.T) {
 			status: http.StatusNotFound, code: "CSS.0016", want: "Resource not found: no operation of the spec matches GET /" + lower[:255] + "…"},
 		{name: "a method", method: upper[:100<<10], header: http.Header{"X-Auth-Token": {testToken}},
 			status: http.StatusMethodNotAllowed, code: "CSS.0004", want: "Invalid operation: method " + upper[:64] + "… is not allowed on " + defaultPath},
+		{name: "a body key", method: http.MethodPost, target: strings.TrimSuffix(defaultPath, "connections") + "permissions",
+			header: http.Header{"X-Auth-Token": {testToken}, "Content-Type": {"application/json"}}, body: `{"vpc_permissions":[],"` + lower[:15000] + `":1}`,
+			status: http.StatusBadRequest, code: "CSS.0001", want: `Incorrect parameters: body: property "` + lower[:64] + `"… is unsupported`},
+		{name: "a body key, accept/reject", method: http.MethodPost, target: defaultPath,
+			header: http.Header{"X-Auth-Token": {testToken}, "Content-Type": {"application/json"}}, body: `{"action":"receive","endpoint_id_list":["f132bb14-e1d5-4f25-9f7c-a29e4c8effd4"],"` + lower[:15000] + `":1}`,
+			status: http.StatusBadRequest, code: "CSS.0001", want: `Incorrect parameters: body: property "` + lower[:64] + `"… is unsupported`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -428,9 +435,12 @@ func TestEmulator_hostileLongValues(t *testing.T) {
 			if target == "" {
 				target = defaultPath
 			}
-			req, err := http.NewRequestWithContext(context.Background(), method, f.URL+target, nil)
+			req, err := http.NewRequestWithContext(context.Background(), method, f.URL+target, strings.NewReader(tt.body))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.body == "" {
+				req.Body = http.NoBody
 			}
 			req.Header = tt.header
 			r := send(t, f.Client(), req)
