@@ -63,17 +63,26 @@ func (c *Client) attemptTarget(ctx context.Context, a *attempt) (server, project
 		return "", "", err
 	}
 	a.issued = tok
-	return c.endpointFor(tok), cmp.Or(c.cfg.projectID, tok.projectID), nil
+	server, err = c.endpointFor(tok)
+	return server, cmp.Or(c.cfg.projectID, tok.projectID), err
 }
 
 // endpointFor is the CSS endpoint of requests sent with tok: the catalog's when the
-// configured one was only guessed from the project's name (see NewFromEnv).
-func (c *Client) endpointFor(tok *issued) string {
-	if c.cfg.endpointGuessed && tok.css != "" {
-		return tok.css
+// configured one was only guessed from the project's name (see NewFromEnv) or when none was
+// configured; an error wrapping ErrNoEndpoint when none was and the catalog names none.
+func (c *Client) endpointFor(tok *issued) (string, error) {
+	switch {
+	case (c.cfg.endpointGuessed || c.server == "") && tok.css != "":
+		return tok.css, nil
+	case c.server == "":
+		return "", errNoCatalogEndpoint
 	}
-	return c.server
+	return c.server, nil
 }
+
+// errNoCatalogEndpoint is the error of a call with a password and no endpoint configured, when
+// the token's catalog names no CSS endpoint either.
+var errNoCatalogEndpoint = fmt.Errorf("client: %w: the catalog of the token IAM issued names no CSS endpoint (service type css, public): use WithEndpoint or WithRegion", ErrNoEndpoint)
 
 // attemptOnce is one attempt: build the request, set the headers, send it (the client's
 // transport puts the credentials on last, see authTransport), read the answer within the

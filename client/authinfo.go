@@ -22,7 +22,8 @@ type AuthInfo struct {
 	// IAMEndpoint is where a password or a project name is sent; empty when none is.
 	IAMEndpoint string
 	// Endpoint is the CSS endpoint the requests go to: with a password and an endpoint only
-	// guessed from the project's name, the one the token's catalog names.
+	// guessed from the project's name, or none configured, the one the token's catalog names
+	// (empty before the sign-in when none is configured).
 	Endpoint string
 	// EndpointFrom says where Endpoint came from when it was not configured: "catalog" (the
 	// token's), or "project name" (guessed from the region a project's name starts with, as
@@ -41,7 +42,7 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 		return nil, nilContext("Auth")
 	}
 	cfg := c.cfg
-	info := &AuthInfo{Source: cfg.source, ProjectName: cfg.projectName, ProjectID: cfg.projectID, Endpoint: cfg.endpoint.String()}
+	info := &AuthInfo{Source: cfg.source, ProjectName: cfg.projectName, ProjectID: cfg.projectID, Endpoint: c.server}
 	if cfg.endpointGuessed {
 		info.EndpointFrom = "project name"
 	}
@@ -64,12 +65,17 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 		if err != nil {
 			return info, err
 		}
-		info.Expires, info.ProjectID, info.Endpoint = t.expires, t.projectID, c.endpointFor(t)
-		if info.Endpoint != c.server {
-			info.EndpointFrom = "catalog"
-		}
+		info.Expires, info.ProjectID = t.expires, t.projectID
 		if t.projectName != "" {
 			info.ProjectName = t.projectName
+		}
+		endpoint, err := c.endpointFor(t)
+		if err != nil {
+			return info, err
+		}
+		info.Endpoint = endpoint
+		if info.Endpoint != c.server {
+			info.EndpointFrom = "catalog"
 		}
 		return info, nil
 	}

@@ -33,8 +33,9 @@ type Client struct {
 	iamHC *http.Client
 }
 
-// New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion), a
-// project ID (WithProjectID) and exactly one kind of credentials (WithToken or WithAccessKey);
+// New returns a Client configured by opts. It needs an endpoint (WithEndpoint or WithRegion;
+// with WithPassword the token's catalog may name it instead), a project (WithProjectID or
+// WithProjectName) and exactly one kind of credentials (WithToken, WithAccessKey or WithPassword);
 // everything else has a default. The error holds a *ConfigError for every option that is
 // wrong or, when none is, for everything missing (see ConfigError).
 func New(opts ...Option) (*Client, error) {
@@ -49,7 +50,10 @@ func New(opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	c := &Client{cfg: cfg, server: cfg.endpoint.String()}
+	c := &Client{cfg: cfg}
+	if cfg.endpoint != nil {
+		c.server = cfg.endpoint.String()
+	}
 	// IAM is asked through the user's transport, bounded, without the client's credentials:
 	// the token request carries the password itself.
 	iamClient := *hc
@@ -111,6 +115,8 @@ func (c *config) String() string {
 	b.WriteString("{Endpoint:")
 	if c.endpoint != nil {
 		b.WriteString(c.endpoint.String())
+	} else if c.catalogOnly() {
+		b.WriteString("(the token's catalog)")
 	}
 	if c.region != "" {
 		b.WriteString(" Region:" + c.region)

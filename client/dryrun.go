@@ -36,6 +36,14 @@ type PlannedRequest struct {
 // projectPlaceholder stands in a planned URL for a project ID that IAM would give.
 const projectPlaceholder = "{project_id}"
 
+// catalogPlaceholder stands, in a planned request's URL, for the CSS endpoint that only the
+// token's catalog can give (a password and no endpoint configured); the request is built on
+// catalogPlaceholderServer, a name that cannot resolve (RFC 2606), and printed with it.
+const (
+	catalogPlaceholder       = "{css_endpoint}"
+	catalogPlaceholderServer = "https://css-endpoint.invalid/"
+)
+
 // WithDryRun makes every call build and check its request as usual, then hand it to f instead
 // of sending it, and fail with ErrDryRun. Nothing reaches the network: not even the read that
 // AddToWhitelist and RemoveFromWhitelist make before they write (they plan the read and stop).
@@ -57,15 +65,23 @@ func plan[T any](c *Client, x exchange[T]) error {
 		projectID = projectPlaceholder
 		unresolved = append(unresolved, "the ID of project "+quote.Value(c.cfg.projectName)+", which IAM gives, goes where the URL says {project_id}")
 	}
-	if c.tokens != nil && c.cfg.endpointGuessed {
+	server := c.server
+	switch {
+	case c.tokens != nil && c.cfg.endpointGuessed:
 		unresolved = append(unresolved, "the endpoint is the CSS endpoint of the token's catalog if it names one, else this one, guessed from the project's name")
+	case server == "":
+		server = catalogPlaceholderServer
+		unresolved = append(unresolved, "the CSS endpoint of the token's catalog, which IAM gives, goes where the URL says "+catalogPlaceholder)
 	}
-	req, err := x.build(c.server, projectID)
+	req, err := x.build(server, projectID)
 	if err != nil {
 		return fmt.Errorf("client: %s: building the request: %w", x.op.ID, err)
 	}
 	c.setHeaders(req)
 	url := strings.Replace(req.URL.String(), "%7Bproject_id%7D", projectPlaceholder, 1)
+	if server == catalogPlaceholderServer {
+		url = catalogPlaceholder + "/" + strings.TrimPrefix(url, catalogPlaceholderServer)
+	}
 	p := PlannedRequest{Operation: *x.op, Method: req.Method, URL: url, Header: req.Header.Clone(), Unresolved: strings.Join(unresolved, "; ")}
 	if req.GetBody != nil {
 		body, err := req.GetBody()

@@ -192,11 +192,20 @@ func TestClient_waitReportsAFailedTask(t *testing.T) {
 }
 
 // TestNewFromEnv_passwordOnly is the user of issue 11: nothing in the environment but
-// OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and OS_PROJECT_NAME. The client
+// OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and OS_PROJECT_NAME (or OS_PROJECT_ID). The client
 // signs in at the emulator's IAM, takes the CSS endpoint from the token's catalog (the
 // project's name alone would have guessed Open Telekom Cloud's eu-de) and the project's ID from
 // the token, and every method works with that token.
 func TestNewFromEnv_passwordOnly(t *testing.T) {
+	// The project by name (the endpoint guessed from it, then the catalog's) or by ID (nothing
+	// names the endpoint but the catalog).
+	for _, project := range [][2]string{{"OS_PROJECT_NAME", emulator.DefaultProjectName}, {"OS_PROJECT_ID", emulator.DefaultProjectID}} {
+		t.Run(project[0], func(t *testing.T) { passwordOnly(t, project[0], project[1]) })
+	}
+}
+
+// passwordOnly is TestNewFromEnv_passwordOnly with the project given by variable.
+func passwordOnly(t *testing.T, variable, project string) {
 	const user, password = "cloud-user", "pw-SECRET-0815"
 	ts := emulator.NewTestServer(t, emulator.WithIAMUser(user, password, ""))
 	env := map[string]string{
@@ -204,7 +213,7 @@ func TestNewFromEnv_passwordOnly(t *testing.T) {
 		"OS_USERNAME":         user,
 		"OS_PASSWORD":         password,
 		"OS_USER_DOMAIN_NAME": emulator.DefaultIAMDomain,
-		"OS_PROJECT_NAME":     emulator.DefaultProjectName,
+		variable:              project,
 		"HOME":                t.TempDir(), // no clouds.yaml
 	}
 	transport := &http.Transport{}

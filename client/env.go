@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	idrules "github.com/cssvpcep/cssvpcep/internal/ids"
@@ -107,6 +108,15 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 	if fromOpts.given&settingCredentials == 0 {
 		r.credentials()
 	}
+	if r.noEndpoint {
+		// With a password, the catalog of the token IAM issues names the endpoint; with the
+		// other kinds nothing would.
+		probe := defaultConfig()
+		probe.apply(append(slices.Clone(r.env), opts...))
+		if probe.password == nil { // in its place among the problems, as the variables are read
+			r.errs = slices.Insert(r.errs, r.noEndpointAt, error(&ConfigError{Err: errNoEndpoint, env: true}))
+		}
+	}
 	source := "environment"
 	if r.cloud != nil {
 		source = r.sources[1] + " and the environment"
@@ -127,6 +137,10 @@ type envReader struct {
 	sources  []string
 	env      []Option
 	errs     []error
+	// noEndpoint: nothing named the CSS endpoint (which a password's token catalog may);
+	// noEndpointAt is where its problem goes among errs.
+	noEndpoint   bool
+	noEndpointAt int
 }
 
 func (r *envReader) get(name string) string {
@@ -225,9 +239,12 @@ func (r *envReader) endpoint(projectName string) {
 			}
 		})
 	default:
-		r.bad("", "", fmt.Errorf("%w: set %s or %s, or use WithEndpoint or WithRegion", ErrNoEndpoint, EnvEndpoint, EnvRegion))
+		r.noEndpoint, r.noEndpointAt = true, len(r.errs) // the token's catalog may name it: see NewFromEnvFunc
 	}
 }
+
+// errNoEndpoint is NewFromEnv's error when nothing names the CSS endpoint.
+var errNoEndpoint = fmt.Errorf("%w: set %s or %s, or use WithEndpoint or WithRegion", ErrNoEndpoint, EnvEndpoint, EnvRegion)
 
 // iam reads the IAM endpoint.
 func (r *envReader) iam() {

@@ -124,6 +124,7 @@ type config struct {
 	iam         *url.URL // WithIAMEndpoint, or derived from the region
 	// endpointGuessed: NewFromEnv took the endpoint from the region a project name starts
 	// with, for want of anything better; with a password, the token's catalog wins over it.
+	// With a password and no endpoint at all, the catalog's is the only one (catalogOnly).
 	endpointGuessed bool
 	// source says where the configuration came from, for Describe: "options", or what
 	// NewFromEnv read (the environment, a clouds.yaml file and cloud).
@@ -179,10 +180,15 @@ func defaultConfig() *config {
 // apply runs opts in order, collecting every error, so that all wrong options are named at once.
 func (c *config) apply(opts []Option) []error { return options.Apply(c, opts) }
 
+// catalogOnly reports that the CSS endpoint is the one the catalog of the token IAM issues
+// names, and no other: a password and neither WithEndpoint nor WithRegion.
+func (c *config) catalogOnly() bool { return c.endpoint == nil && c.password != nil }
+
 // check reports what New needs and no option gave, and contradictions between options.
 func (c *config) check() []error {
 	var errs []error
-	if c.endpoint == nil {
+	if c.endpoint == nil && c.password == nil {
+		// With a password, the token's catalog names the endpoint (catalogOnly).
 		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithEndpoint or WithRegion", ErrNoEndpoint)})
 	}
 	if c.projectID == "" && c.projectName == "" {
@@ -304,7 +310,9 @@ func WithProjectName(name string) Option {
 // call's error). Calls that need a new token at the same time share one request; a token
 // request answered 429 or 5xx, or lost on the network, is tried again as WithRetry says (a
 // second token request changes nothing but the token). The project's
-// ID, for the requests' paths, is the token's. The password is held like a secret key: never
+// ID, for the requests' paths, is the token's. Without WithEndpoint and WithRegion the
+// requests go to the CSS endpoint the token's catalog names (service type css, public); a call
+// fails with ErrNoEndpoint when it names none. The password is held like a secret key: never
 // in an error, a log or any printing of the client. It must not be given together with
 // WithToken or WithAccessKey.
 func WithPassword(username, password, userDomain string) Option {

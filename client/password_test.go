@@ -535,6 +535,15 @@ func TestNewFromEnvFunc_precedence(t *testing.T) {
 		{name: "OS_PROJECT_ID wins over OS_PROJECT_NAME",
 			env:  with(pw, "OS_PROJECT_NAME", "eu-de", "OS_PROJECT_ID", iamProjID, "OS_REGION_NAME", "eu-de"),
 			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectID: iamProjID, source: "environment"}},
+		{name: "a password and a project ID, nothing naming the endpoint: the token's catalog will",
+			env:  with(pw, "OS_PROJECT_ID", iamProjID, "OS_AUTH_URL", "http://127.0.0.1:5000/v3"),
+			want: want{kind: "password", user: iamUser, domain: iamDomain, password: iamPassword, endpoint: "", iam: "http://127.0.0.1:5000/v3/", projectID: iamProjID, source: "environment"}},
+		{name: "a token and a project ID, nothing naming the endpoint",
+			env: map[string]string{"OS_AUTH_TOKEN": testToken, "OS_PROJECT_ID": "p1"},
+			err: "client: NewFromEnv: no endpoint: set CSS_ENDPOINT or OS_REGION_NAME, or use WithEndpoint or WithRegion"},
+		{name: "AK/SK and a project ID, nothing naming the endpoint",
+			env: map[string]string{"OS_ACCESS_KEY": testAK, "OS_SECRET_KEY": testSK, "OS_PROJECT_ID": "p1"},
+			err: "client: NewFromEnv: no endpoint: set CSS_ENDPOINT or OS_REGION_NAME, or use WithEndpoint or WithRegion"},
 		{name: "a token and a project ID, as before",
 			env:  map[string]string{"OS_AUTH_TOKEN": testToken, "OS_PROJECT_ID": "p1", "OS_REGION_NAME": "eu-de"},
 			want: want{kind: "token", endpoint: "https://css.eu-de.otc.t-systems.com/", iam: "https://iam.eu-de.otc.t-systems.com/v3/", projectID: "p1", source: "environment"}},
@@ -591,7 +600,7 @@ func TestNewFromEnvFunc_precedence(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := c.cfg
-			got := want{endpoint: cfg.endpoint.String(), iam: urlOrEmpty(cfg.iam), projectID: cfg.projectID, projectName: cfg.projectName, source: cfg.source}
+			got := want{endpoint: urlOrEmpty(cfg.endpoint), iam: urlOrEmpty(cfg.iam), projectID: cfg.projectID, projectName: cfg.projectName, source: cfg.source}
 			switch {
 			case cfg.hasToken:
 				got.kind = "token"
@@ -780,5 +789,76 @@ func TestPassword_tokenBodyChecked(t *testing.T) {
 				t.Errorf("CSS got %d requests", len(seen.all()))
 			}
 		})
+	}
+}
+
+// TestPassword_endpointFromTheCatalogOnly: with a password and nothing naming the CSS endpoint,
+// the requests go to the one the token's catalog names; when it names none, a call fails with
+// ErrNoEndpoint and nothing is sent to CSS; a dry run says where the catalog's goes.
+func TestPassword_endpointFromTheCatalogOnly(t *testing.T) {
+	ctx := context.Background()
+	newClient := func(t *testing.T, iam *fakeIAM, opts ...Option) *Client {
+		t.Helper()
+		c, err := New(append([]Option{WithIAMEndpoint(iam.url()), WithProjectID(iamProjID),
+			WithPassword(iamUser, iamPassword, iamDomain), WithRetry(1, 0, 0)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	t.Run("the catalog names it", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		css, seen := fakeCSS(t, iam)
+		iam.token = func(tok map[string]any) {
+			tok["catalog"] = []any{map[string]any{"type": "css", "name": "css", "id": "s1",
+				"endpoints": []any{map[string]any{"interface": "public", "region": "eu-de", "region_id": "eu-de", "id": "e1",
+					"url": css.URL + "/v1.0/" + iamProjID}}}}
+		}
+		c := newClient(t, iam)
+		if _, err := c.ListConnections(ctx, testCluster, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(seen.all()); n != 1 {
+			t.Errorf("%d requests reached CSS, want 1", n)
+		}
+		info, err := c.Auth(ctx)
+		if err != nil || info.Endpoint != css.URL+"/" || info.EndpointFrom != "catalog" {
+			t.Errorf("Auth = %+v, %v; want %s/ from the catalog", info, err, css.URL)
+		}
+	})
+	t.Run("the catalog names none", func(t *testing.T) {
+		iam := newFakeIAM(t) // its tokens have an empty catalog
+		c := newClient(t, iam)
+		_, err := c.ListConnections(ctx, testCluster, nil)
+		if !errors.Is(err, ErrNoEndpoint) || !strings.Contains(err.Error(), "names no CSS endpoint") {
+			t.Errorf("error = %v, want ErrNoEndpoint saying the catalog names none", err)
+		}
+		if IsRetryable(err) {
+			t.Errorf("%v is retryable", err)
+		}
+		if _, err := c.Auth(ctx); !errors.Is(err, ErrNoEndpoint) {
+			t.Errorf("Auth: %v, want ErrNoEndpoint", err)
+		}
+		if n := iam.tokens.Load(); n != 1 {
+			t.Errorf("%d sign-ins, want 1 (the token is good, only the endpoint is missing)", n)
+		}
+	})
+	t.Run("a dry run", func(t *testing.T) {
+		iam := newFakeIAM(t)
+		var planned PlannedRequest
+		c := newClient(t, iam, WithDryRun(func(p PlannedRequest) { planned = p }))
+		if _, err := c.ListConnections(ctx, testCluster, nil); !errors.Is(err, ErrDryRun) {
+			t.Fatalf("error = %v, want ErrDryRun", err)
+		}
+		want := "{css_endpoint}/v1.0/" + iamProjID + "/clusters/" + testCluster + "/vpcepservice/connections"
+		if planned.URL != want || !strings.Contains(planned.Unresolved, "the CSS endpoint of the token's catalog") {
+			t.Errorf("planned %q (unresolved %q), want %q", planned.URL, planned.Unresolved, want)
+		}
+		if n := iam.tokens.Load(); n != 0 {
+			t.Errorf("a dry run signed in %d times", n)
+		}
+	})
+	if s := fmt.Sprint(newClient(t, newFakeIAM(t))); !strings.Contains(s, "{Endpoint:(the token's catalog)") {
+		t.Errorf("String() = %s", s)
 	}
 }

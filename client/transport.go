@@ -28,7 +28,11 @@ func (c *Client) newHTTPClient(user *http.Client) (*http.Client, error) {
 		next = http.DefaultTransport
 	}
 	if c.cfg.validation != 0 {
-		vt, err := newValidatingTransport(next, strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/"),
+		prefix := "" // the catalog's endpoint (catalogEndpoint) has no path before /v1.0
+		if c.cfg.endpoint != nil {
+			prefix = strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/")
+		}
+		vt, err := newValidatingTransport(next, prefix,
 			c.cfg.validation, c.cfg.report, c.cfg.maxResponseSize)
 		if err != nil {
 			return nil, err

@@ -190,3 +190,24 @@ func TestVerbs_passwordSignIn(t *testing.T) {
 		t.Errorf("stderr: %s", r.stderr)
 	}
 }
+
+// With a password and a project ID, nothing names the CSS endpoint but the token's catalog: when
+// it names none, the command says so in its flags' words, after one sign-in and no request to
+// CSS.
+func TestAuth_noEndpointInTheCatalog(t *testing.T) {
+	t.Parallel()
+	iam := newFakeIAM(t) // its tokens have an empty catalog
+	env := map[string]string{client.EnvAuthURL: iam.URL, client.EnvUsername: iamUser, client.EnvPassword: iamPassword,
+		client.EnvUserDomainName: iamDomain, client.EnvProjectID: fakeProject, "HOME": t.TempDir()}
+	want := "no endpoint: the catalog of the token IAM issued names no CSS endpoint: give --endpoint or --region, or set CSS_ENDPOINT or OS_REGION_NAME\n"
+	for _, args := range [][]string{{"connections", "--cluster-id", "c1"}, {"auth"}} {
+		r := runInProcess(t, env, args...)
+		wantCode(t, r, exitFailure)
+		if !strings.HasSuffix(r.stderr, "cssvpcep "+args[0]+": "+want) || strings.Contains(r.stderr+r.stdout, iamPassword) {
+			t.Errorf("cssvpcep %s: stderr %q, want it to end %q", args[0], r.stderr, want)
+		}
+	}
+	if n := iam.calls.Load(); n != 2 {
+		t.Errorf("%d requests to IAM, want a sign-in for each command", n)
+	}
+}

@@ -89,6 +89,13 @@ func (c *cli) exit(name string, err error) int {
 		fmt.Fprintf(c.stderr, "Run '%s --help' for usage.\n", prefix)
 		return exitUsage
 	}
+	if errors.Is(err, client.ErrNoEndpoint) {
+		// A built client lacks an endpoint only with a password, when the token's catalog
+		// names none: the client's words are the Go options'.
+		fmt.Fprintf(c.stderr, "%s: no endpoint: the catalog of the token IAM issued names no CSS endpoint: give --endpoint or --region, or set %s or %s\n",
+			prefix, client.EnvEndpoint, client.EnvRegion)
+		return exitFailure
+	}
 	fmt.Fprintf(c.stderr, "%s: %s\n", prefix, trimPackage(err.Error()))
 	if client.IsIAMUnauthorized(err) {
 		fmt.Fprintf(c.stderr, "  hint:        IAM refused the sign-in: check %s, %s and %s (or the cloud's, of --cloud or %s); 'cssvpcep auth' shows what is used\n",

@@ -520,6 +520,18 @@ func TestServe_iamPasswordSignIn(t *testing.T) {
 		!strings.Contains(r.stdout, "(not known without signing in: the ID of project \"eu-de\"") {
 		t.Errorf("enable --dry-run: exit status %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The project by ID: nothing names the CSS endpoint but the token's catalog.
+	byID := with(env, client.EnvProjectID, emulator.DefaultProjectID, client.EnvProjectName, "")
+	for _, args := range [][]string{{"auth"}, {"connections", "--cluster-id", cluster}, {"whitelist", "show", "--cluster-id", cluster}} {
+		if r := runCLI(t, byID, "", false, args...); r.code != exitOK ||
+			args[0] == "auth" && !strings.Contains(r.stdout, "CSS endpoint:   "+s.url+"/ (from the token's catalog)\n") {
+			t.Errorf("by project ID, cssvpcep %s: exit status %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+	r = runCLI(t, byID, "", false, "enable", "--cluster-id", cluster, "--dry-run")
+	if r.code != exitOK || !strings.Contains(r.stdout, "{css_endpoint}/v1.0/"+emulator.DefaultProjectID+"/clusters/"+cluster+"/vpcepservice/open\n") {
+		t.Errorf("by project ID, enable --dry-run: exit status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = runBinary(t, with(env, client.EnvPassword, "wrong-SECRET-pw"), "connections", "--cluster-id", cluster)
 	if r.code != exitFailure || !strings.Contains(r.stderr, "refused the credentials (401)") {
 		t.Errorf("a wrong password: exit status %d\n%s", r.code, r.stderr)
