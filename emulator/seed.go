@@ -295,6 +295,10 @@ func decodeError(data []byte, dec *json.Decoder, err error) error {
 		offset = typ.Offset
 	case errors.Is(err, io.EOF):
 		return errors.New("the seed is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// The decoder reports the start of the value it could not finish; the fault is that
+		// the data ends there.
+		return fmt.Errorf("%s, the end of the data, before the JSON value ends: %w", position(data, int64(len(data))), err)
 	}
 	return fmt.Errorf("%s: %w", position(data, offset), err)
 }

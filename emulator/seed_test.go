@@ -83,7 +83,8 @@ func TestParseSeed_errors(t *testing.T) {
 	}{
 		{"empty", "", []string{"the seed is empty"}},
 		{"not JSON", "{\n  \"clusters\": [,]\n}", []string{"line 2, column 16", "invalid character ','"}},
-		{"truncated", `{"clusters":[`, []string{"unexpected EOF"}},
+		{"truncated", `{"clusters":[`, []string{"line 1, column 13, the end of the data, before the JSON value ends: unexpected EOF"}},
+		{"truncated on line 2", "{\"clusters\":[\n{\"project_id\":", []string{"line 2, column 14, the end of the data"}},
 		{"two values", `{"clusters":[]} {}`, []string{"line 1, column 17", "more data after the seed object"}},
 		{"no clusters", `{}`, []string{`no "clusters" array`}},
 		{"unknown field", `{"clusters":[{"project_id":"p","cluster_id":"c","conections":[]}]}`, []string{`unknown field "conections"`}},

@@ -69,7 +69,7 @@ func TestWithStateFile_corruptFileIsAnError(t *testing.T) {
 	for _, tt := range []struct{ name, content, want string }{
 		{"not JSON", "{\n  \"clusters\": [,]\n}", "line 2, column 16: invalid character ','"},
 		{"empty", "", "the seed is empty"},
-		{"truncated", `{"clusters":[{"project_id":"p"`, "unexpected EOF"},
+		{"truncated", `{"clusters":[{"project_id":"p"`, "line 1, column 30, the end of the data, before the JSON value ends: unexpected EOF"},
 		{"a bad status", `{"clusters":[{"project_id":"p","cluster_id":"c","connections":[{"id":"a","status":"open"}]}]}`,
 			`clusters[0] (cluster "c" of project "p"): connections[0].status`},
 		{"a disabled service with connections", `{"clusters":[{"project_id":"p","cluster_id":"c","service_disabled":true,"connections":[{"id":"a","status":"accepted"}]}]}`,
