@@ -82,7 +82,8 @@ func (c *Client) endpointFor(tok *issued) (string, error) {
 
 // errNoCatalogEndpoint is the error of a call with a password and no endpoint configured, when
 // the token's catalog names no CSS endpoint either.
-var errNoCatalogEndpoint = fmt.Errorf("client: %w: the catalog of the token IAM issued names no CSS endpoint (service type css, public): use WithEndpoint or WithRegion", ErrNoEndpoint)
+// The call's error wraps it with the client's prefix and the operation.
+var errNoCatalogEndpoint = fmt.Errorf("%w: the catalog of the token IAM issued names no CSS endpoint (service type css, public): use WithEndpoint or WithRegion", ErrNoEndpoint)
 
 // attemptOnce is one attempt: build the request, set the headers, send it (the client's
 // transport puts the credentials on last, see authTransport), read the answer within the
@@ -92,12 +93,18 @@ var errNoCatalogEndpoint = fmt.Errorf("client: %w: the catalog of the token IAM 
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
 	server, projectID, err := c.attemptTarget(ctx, a)
+	if errors.Is(err, errNoCatalogEndpoint) {
+		return zero, nil, fmt.Errorf("client: %s: %w", x.op.ID, err)
+	}
 	if err != nil {
 		return zero, nil, err
 	}
 	var sink *validationSink
 	if c.cfg.validation != 0 {
-		sink = new(validationSink)
+		sink = &validationSink{prefix: c.prefix}
+		if server != c.server { // the token catalog's
+			sink.prefix = pathPrefix(server)
+		}
 		ctx = withSink(ctx, sink)
 	}
 	ctx = httptrace.WithClientTrace(withAttempt(ctx, a), a.trace())

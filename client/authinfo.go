@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -23,7 +24,7 @@ type AuthInfo struct {
 	IAMEndpoint string
 	// Endpoint is the CSS endpoint the requests go to: with a password and an endpoint only
 	// guessed from the project's name, or none configured, the one the token's catalog names
-	// (empty before the sign-in when none is configured).
+	// (empty when none is configured and the sign-in failed or the catalog names none).
 	Endpoint string
 	// EndpointFrom says where Endpoint came from when it was not configured: "catalog" (the
 	// token's), or "project name" (guessed from the region a project's name starts with, as
@@ -71,7 +72,7 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 		}
 		endpoint, err := c.endpointFor(t)
 		if err != nil {
-			return info, err
+			return info, fmt.Errorf("client: Auth: %w", err)
 		}
 		info.Endpoint = endpoint
 		if info.Endpoint != c.server {

@@ -23,6 +23,7 @@ var defaultUserAgent = "cssvpcep-go/" + Version + " (" + runtime.GOOS + "/" + ru
 type Client struct {
 	cfg    *config
 	server string       // the endpoint, ending in "/", for the generated request builders
+	prefix string       // server's escaped path without its final "/" (see validatingTransport)
 	hc     *http.Client // authTransport over validation (when on) over the user's transport
 	tokens *tokenSource // WithPassword's tokens; nil otherwise
 	// project finds the project's ID from WithProjectName with a token or AK/SK (looked up
@@ -53,6 +54,7 @@ func New(opts ...Option) (*Client, error) {
 	c := &Client{cfg: cfg}
 	if cfg.endpoint != nil {
 		c.server = cfg.endpoint.String()
+		c.prefix = pathPrefix(c.server)
 	}
 	// IAM is asked through the user's transport, bounded, without the client's credentials:
 	// the token request carries the password itself.
@@ -116,7 +118,7 @@ func (c *config) String() string {
 	if c.endpoint != nil {
 		b.WriteString(c.endpoint.String())
 	} else if c.catalogOnly() {
-		b.WriteString("(the token's catalog)")
+		b.WriteString(catalogOnlyText)
 	}
 	if c.region != "" {
 		b.WriteString(" Region:" + c.region)
@@ -146,11 +148,18 @@ func (c *config) String() string {
 // Format prints String for every verb, as Client.Format does.
 func (c *config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
+// catalogOnlyText is how String and LogValue show the endpoint of a client whose endpoint only
+// the token's catalog names.
+const catalogOnlyText = "(the token's catalog)"
+
 // LogValue is the configuration for log/slog, without its secrets.
 func (c *config) LogValue() slog.Value {
 	endpoint := ""
-	if c.endpoint != nil {
+	switch {
+	case c.endpoint != nil:
 		endpoint = c.endpoint.String()
+	case c.catalogOnly():
+		endpoint = catalogOnlyText
 	}
 	return slog.GroupValue(
 		slog.String("endpoint", endpoint),

@@ -19,7 +19,8 @@ var ErrDryRun = errors.New("client: dry run: the request was not sent")
 type PlannedRequest struct {
 	// Operation is the API operation the request calls.
 	Operation Operation
-	// Method and URL are the request's, as it would go out.
+	// Method and URL are the request's, as it would go out, but for what Unresolved names: URL
+	// then holds {project_id} or starts with {css_endpoint}, and is not a URL to send to.
 	Method, URL string
 	// Header holds the headers the client sets (Accept, User-Agent, Content-Type,
 	// X-Project-Id), without credentials.
@@ -29,7 +30,8 @@ type PlannedRequest struct {
 	// Unresolved says what of the URL only IAM can tell, which a dry run does not ask: with a
 	// project given by name, the path holds {project_id} where the ID will be; with a password
 	// and an endpoint guessed from the project's name, the token's catalog may name another
-	// endpoint. Empty when the URL is the one that would be sent.
+	// endpoint; with a password and no endpoint, the URL starts with {css_endpoint} where the
+	// catalog's will be. Empty when the URL is the one that would be sent.
 	Unresolved string
 }
 

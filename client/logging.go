@@ -16,8 +16,10 @@ func (c *Client) logAttempt(ctx context.Context, op string, a *attempt, d time.D
 	args := make([]any, 0, 16)
 	args = append(args,
 		slog.String("operation", op),
-		slog.String("method", a.method),
-		slog.String("path", a.path))
+		slog.String("method", a.method))
+	if a.path != "" { // "" when the attempt ended before its request was built
+		args = append(args, slog.String("path", a.path))
+	}
 	args = append(args, a.attrs...)
 	args = append(args, slog.Int("attempt", a.n), slog.Duration("duration", d))
 	if a.status != 0 {

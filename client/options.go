@@ -88,11 +88,13 @@ func (e *ConfigError) Error() string {
 // Unwrap returns Err.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// The missing settings. A *ConfigError wraps each (errors.Is finds it), its message adding
-// the package's prefix and what would give the setting.
+// The missing settings. A *ConfigError of New or NewFromEnv wraps each (errors.Is finds it),
+// its message adding the package's prefix and what would give the setting.
 var (
 	// ErrNoEndpoint means that neither WithEndpoint nor WithRegion (nor, for NewFromEnv,
-	// CSS_ENDPOINT or OS_REGION_NAME) gives the endpoint.
+	// CSS_ENDPOINT or OS_REGION_NAME) gives the endpoint. With WithPassword and neither, New
+	// succeeds and the token's catalog is to name it: a call then fails with an error wrapping
+	// ErrNoEndpoint (not a *ConfigError, and not retryable) when the catalog names none.
 	ErrNoEndpoint = errors.New("no endpoint")
 	// ErrNoProjectID means that neither WithProjectID (nor, for NewFromEnv, OS_PROJECT_ID)
 	// gives the project ID.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 
+	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/signer"
 )
 
@@ -826,15 +828,55 @@ func TestPassword_endpointFromTheCatalogOnly(t *testing.T) {
 			t.Errorf("Auth = %+v, %v; want %s/ from the catalog", info, err, css.URL)
 		}
 	})
+	t.Run("the catalog names it under a path, with validation", func(t *testing.T) {
+		// Validation routes on the path without the prefix of the endpoint the attempt
+		// sends to, the catalog's here (it once stripped only a configured endpoint's).
+		iam := newFakeIAM(t)
+		css, seen := fakeCSS(t, iam)
+		gw := httptest.NewServer(http.StripPrefix("/css", css.Config.Handler))
+		t.Cleanup(gw.Close)
+		iam.token = func(tok map[string]any) {
+			tok["catalog"] = []any{map[string]any{"type": "css", "name": "css", "id": "s1",
+				"endpoints": []any{map[string]any{"interface": "public", "region": "eu-de", "region_id": "eu-de", "id": "e1",
+					"url": gw.URL + "/css/v1.0/" + iamProjID}}}}
+		}
+		var reports atomic.Int64
+		for _, mode := range []ValidationMode{ValidationFail, ValidationReport} {
+			c := newClient(t, iam, WithValidation(mode, func(e *contract.ValidationError) { reports.Add(1); t.Errorf("%s: %v", mode, e) }))
+			if _, err := c.ListConnections(ctx, testCluster, nil); err != nil {
+				t.Fatalf("%s: %v", mode, err)
+			}
+		}
+		if n := len(seen.all()); n != 2 || reports.Load() != 0 {
+			t.Errorf("%d requests reached CSS, %d problems reported; want 2 and none", n, reports.Load())
+		}
+	})
 	t.Run("the catalog names none", func(t *testing.T) {
-		iam := newFakeIAM(t) // its tokens have an empty catalog
-		c := newClient(t, iam)
+		iam := newFakeIAM(t)       // its tokens have an empty catalog
+		var elsewhere atomic.Int64 // requests to anything but IAM
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if "http://"+r.URL.Host+"/v3" != iam.url() {
+				elsewhere.Add(1)
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+		var log bytes.Buffer
+		c := newClient(t, iam, WithHTTPClient(&http.Client{Transport: rt}), WithRetry(3, 0, 0),
+			WithLogger(slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		_, err := c.ListConnections(ctx, testCluster, nil)
-		if !errors.Is(err, ErrNoEndpoint) || !strings.Contains(err.Error(), "names no CSS endpoint") {
-			t.Errorf("error = %v, want ErrNoEndpoint saying the catalog names none", err)
+		if !errors.Is(err, ErrNoEndpoint) || !strings.HasPrefix(err.Error(), "client: ShowVpcepConnection: no endpoint: ") ||
+			!strings.Contains(err.Error(), "names no CSS endpoint") {
+			t.Errorf("error = %v, want ErrNoEndpoint naming the operation, saying the catalog names none", err)
 		}
 		if IsRetryable(err) {
 			t.Errorf("%v is retryable", err)
+		}
+		attempts := regexp.MustCompile(`msg="cssvpcep: attempt".*`).FindAllString(log.String(), -1)
+		if len(attempts) != 1 || strings.Contains(attempts[0], "path=") {
+			t.Errorf("%d attempts logged, want 1 and no path (nothing was built):\n%s", len(attempts), log.String())
+		}
+		if n := elsewhere.Load(); n != 0 {
+			t.Errorf("%d requests went elsewhere than IAM", n)
 		}
 		if _, err := c.Auth(ctx); !errors.Is(err, ErrNoEndpoint) {
 			t.Errorf("Auth: %v, want ErrNoEndpoint", err)

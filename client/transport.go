@@ -28,12 +28,7 @@ func (c *Client) newHTTPClient(user *http.Client) (*http.Client, error) {
 		next = http.DefaultTransport
 	}
 	if c.cfg.validation != 0 {
-		prefix := "" // the catalog's endpoint (catalogEndpoint) has no path before /v1.0
-		if c.cfg.endpoint != nil {
-			prefix = strings.TrimSuffix(c.cfg.endpoint.EscapedPath(), "/")
-		}
-		vt, err := newValidatingTransport(next, prefix,
-			c.cfg.validation, c.cfg.report, c.cfg.maxResponseSize)
+		vt, err := newValidatingTransport(next, c.cfg.validation, c.cfg.report, c.cfg.maxResponseSize)
 		if err != nil {
 			return nil, err
 		}
@@ -70,16 +65,16 @@ func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 // so that the attempt decides what they mean (see ValidationMode), and handing them to the
 // user's report function. One contract.RoundTripper serves every request: its reporter
 // receives the request, whose context carries the attempt's sink.
+//
+// The validator routes on the path alone, so it is shown the path without the prefix of the
+// endpoint the attempt sends to (the sink's; see endpointPrefix); the request is sent with its
+// real URL.
 type validatingTransport struct {
-	// prefix is the endpoint's escaped path without its final "/" ("" for none). The
-	// validator routes on the path alone, so it is shown the path without the prefix; the
-	// request is sent with its real URL.
-	prefix string
-	rt     *contract.RoundTripper
+	rt *contract.RoundTripper
 }
 
 // newValidatingTransport returns the validating transport over next.
-func newValidatingTransport(next http.RoundTripper, prefix string, mode ValidationMode, report func(*contract.ValidationError), limit int64) (*validatingTransport, error) {
+func newValidatingTransport(next http.RoundTripper, mode ValidationMode, report func(*contract.ValidationError), limit int64) (*validatingTransport, error) {
 	send := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if mode == ValidationFail {
 			if ve := sinkOf(r.Context()).requestProblem(); ve != nil {
@@ -103,7 +98,7 @@ func newValidatingTransport(next http.RoundTripper, prefix string, mode Validati
 	if err != nil {
 		return nil, fmt.Errorf("client: run-time validation: %w", err)
 	}
-	return &validatingTransport{prefix: prefix, rt: rt}, nil
+	return &validatingTransport{rt: rt}, nil
 }
 
 // origURLKey is the context key of a request's URL before stripPrefix.
@@ -115,12 +110,14 @@ func (t *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	return t.rt.RoundTrip(t.stripPrefix(req))
 }
 
-// stripPrefix returns req, or a shallow copy of it whose URL path lacks the endpoint's prefix.
+// stripPrefix returns req, or a shallow copy of it whose URL path lacks the prefix of the
+// attempt's endpoint.
 func (t *validatingTransport) stripPrefix(req *http.Request) *http.Request {
-	if t.prefix == "" {
+	prefix := sinkOf(req.Context()).endpointPrefix()
+	if prefix == "" {
 		return req
 	}
-	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), t.prefix)
+	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), prefix)
 	if !ok || !strings.HasPrefix(rest, "/") {
 		return req
 	}
@@ -150,9 +147,29 @@ type sinkKey struct{}
 // validationSink collects the problems run-time validation found during one attempt: the
 // first with the (last) request, the first with its response. A nil sink collects nothing.
 type validationSink struct {
+	// prefix is the escaped path, without its final "/", of the endpoint the attempt sends
+	// to ("" for none): the configured one's, or the token catalog's. Set before any request.
+	prefix   string
 	mu       sync.Mutex
 	request  *contract.ValidationError
 	response *contract.ValidationError
+}
+
+// endpointPrefix is the sink's prefix; "" for a nil sink.
+func (s *validationSink) endpointPrefix() string {
+	if s == nil {
+		return ""
+	}
+	return s.prefix
+}
+
+// pathPrefix is the escaped path of endpoint (a URL ending in "/") without its final "/".
+func pathPrefix(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.EscapedPath(), "/")
 }
 
 func withSink(ctx context.Context, s *validationSink) context.Context {

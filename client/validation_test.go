@@ -106,7 +106,7 @@ func TestValidatingTransport_failModeDoesNotSendABadRequest(t *testing.T) {
 	defer srv.Close()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	vt, err := newValidatingTransport(tr, "", ValidationFail, nil, 1<<20)
+	vt, err := newValidatingTransport(tr, ValidationFail, nil, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,8 @@ Output:
           "iam_endpoint", "endpoint", "expires"}, the fields that apply.
 
 Exit status: 0 shown; 1 IAM refused the sign-in or the project lookup, or could not be
-reached (what is known is shown first); 2 usage error.
+reached, or (with a password and no --endpoint or --region) the token's catalog names no CSS
+endpoint (what is known is shown first); 2 usage error.
 `
 
 func (c *cli) authCommand() *cobra.Command {

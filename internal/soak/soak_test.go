@@ -39,9 +39,10 @@ const (
 	// MiB under the race detector (whose shadow memory grows with the heap), +0.9 and +0.0 MiB
 	// without it; 60 s runs grew 2.4 and 2.8 MiB. 8 MiB is about three times the largest growth
 	// seen. The leak it can see depends on how many attempts follow the warm-up, which the run
-	// logs: measured, about 1,300 calls in a 5 s run under the race detector (a leak of 8 KiB a
-	// call or more fails), about 7,500 without it (1 KiB), 15,000 to 20,000 in a 60 s make soak
-	// (half a kilobyte).
+	// logs (8 MiB divided by them): measured on a shared 2-core machine, 830 to 1,300 attempts
+	// in a 5 s run under the race detector (a leak of 6.3 to 10 KiB an attempt or more fails),
+	// about 7,900 without it (1 KiB), 15,000 to 20,000 in a 60 s make soak (about half a
+	// kilobyte). The figures depend on the machine.
 	rssNoise = 8 << 20
 	// callTimeout bounds a single call; no call comes near it unless something hangs.
 	callTimeout = time.Minute
