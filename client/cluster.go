@@ -16,14 +16,14 @@ import (
 // than the documented ones are passed on as they are.
 type ClusterStatus string
 
-// The documented statuses.
+// The documented statuses, the spec's enum (api.ClusterStatus).
 const (
 	// StatusInProgress: an operation, such as creation, is in progress ("100").
-	StatusInProgress ClusterStatus = "100"
+	StatusInProgress = ClusterStatus(api.ClusterStatusInProgress)
 	// StatusAvailable: the cluster or node is available ("200").
-	StatusAvailable ClusterStatus = "200"
+	StatusAvailable = ClusterStatus(api.ClusterStatusAvailable)
 	// StatusUnavailable: the cluster or node is unavailable, after a failed task ("303").
-	StatusUnavailable ClusterStatus = "303"
+	StatusUnavailable = ClusterStatus(api.ClusterStatusUnavailable)
 )
 
 // String returns the status and its meaning, such as "200 (available)".
