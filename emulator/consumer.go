@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
@@ -53,9 +54,7 @@ func newConsumerHandler(store *Store) http.Handler {
 			writeError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(append(data, '\n')) // the client went away; nothing left to tell it
+		csserr.WriteJSON(w, http.StatusCreated, data)
 	})
 	return mux
 }

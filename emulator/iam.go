@@ -166,12 +166,7 @@ func writeIAMJSON(w http.ResponseWriter, status int, v any) {
 		// The IAM's bodies are strings, numbers and booleans: they always encode.
 		status, data = http.StatusInternalServerError, []byte(`{"error":{"code":500,"message":"the answer does not encode","title":"Internal Server Error"}}`)
 	}
-	h := w.Header()
-	h.Del("Content-Length")
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(data, '\n')) // the client went away; nothing left to tell it
+	csserr.WriteJSON(w, status, data)
 }
 
 // refused logs why the IAM refused a request, with its request ID; never a credential.

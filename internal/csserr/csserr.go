@@ -78,6 +78,12 @@ func Gateway(code, msg, requestID string) api.Error {
 // takes an echoed value for markup.
 func Write(w http.ResponseWriter, status int, body api.Error) {
 	data, _ := json.Marshal(body) // api.Error holds only strings
+	WriteJSON(w, status, data)
+}
+
+// WriteJSON answers with status and data, an encoded JSON value, as Write does: Content-Length
+// dropped, nosniff set, a final line break.
+func WriteJSON(w http.ResponseWriter, status int, data []byte) {
 	h := w.Header()
 	h.Del("Content-Length")
 	h.Set("Content-Type", "application/json")
