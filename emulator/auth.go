@@ -20,20 +20,19 @@ import (
 // 401, or 403 for an issued token of another project, in the gateway's error shape, saying
 // why.
 type authenticator struct {
-	next   http.Handler
-	creds  *credentials
-	log    *slog.Logger
-	expect string // what a request must carry, for messages
+	next  http.Handler
+	creds *credentials
+	log   *slog.Logger
 }
 
 func newAuthenticator(next http.Handler, creds *credentials, log *slog.Logger) *authenticator {
-	return &authenticator{next: next, creds: creds, log: log, expect: creds.expect()}
+	return &authenticator{next: next, creds: creds, log: log}
 }
 
 // ServeHTTP passes an authenticated request on and answers any other: 401, 403, or 413 when
 // the body a signature covers is larger than the emulator takes (it could not be hashed).
 func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	status, why, verifyErr := a.check(r)
+	status, why, verifyErr := a.creds.check(r)
 	switch {
 	case status == 0:
 		a.next.ServeHTTP(w, r)
@@ -58,24 +57,25 @@ func (a *authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // of the request (the signer bounds its details). Nothing here reads the body: a token is
 // checked from the headers, and Verify reads the body only once the Authorization header, the
 // access key, X-Sdk-Date and the signed headers have passed, so a request without a known
-// access key is refused unread.
-func (a *authenticator) check(r *http.Request) (int, string, error) {
+// access key is refused unread. A path that names no project (the IAM's project lookup) takes
+// a token of any scope.
+func (c *credentials) check(r *http.Request) (int, string, error) {
 	var (
 		reasons   []string
 		forbidden string
 		verifyErr error
 	)
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		t, kind := a.creds.token(token)
+		t, kind := c.token(token)
 		switch kind {
 		case tokenOff:
-			reasons = append(reasons, "the request carries an X-Auth-Token, but token authentication is off; send "+a.expect)
+			reasons = append(reasons, "the request carries an X-Auth-Token, but token authentication is off; send "+c.expect())
 		case tokenStatic:
 			return 0, "", nil
 		case tokenIssued:
 			// The clock is read only here: a configured token or a signature-free request
 			// costs no call of it.
-			now := a.creds.clock()
+			now := c.clock()
 			if !now.Before(t.expires) {
 				reasons = append(reasons, "the X-Auth-Token expired at "+t.expires.UTC().Format(iamTimeLayout)+": the token must be updated")
 				break
@@ -89,10 +89,10 @@ func (a *authenticator) check(r *http.Request) (int, string, error) {
 	}
 	if len(r.Header.Values("Authorization")) > 0 {
 		switch {
-		case len(a.creds.keys) == 0:
-			reasons = append(reasons, "the request carries an Authorization header, but AK/SK authentication is off; send "+a.expect)
+		case len(c.keys) == 0:
+			reasons = append(reasons, "the request carries an Authorization header, but AK/SK authentication is off; send "+c.expect())
 		default:
-			verifyErr = signer.Verify(r, a.creds.lookup, a.creds.clock())
+			verifyErr = signer.Verify(r, c.lookup, c.clock())
 			if verifyErr == nil {
 				return 0, "", nil
 			}
@@ -103,7 +103,7 @@ func (a *authenticator) check(r *http.Request) (int, string, error) {
 	case forbidden != "":
 		return http.StatusForbidden, strings.Join(append([]string{forbidden}, reasons...), "; "), verifyErr
 	case len(reasons) == 0:
-		return http.StatusUnauthorized, "no credentials: send " + a.expect, nil
+		return http.StatusUnauthorized, "no credentials: send " + c.expect(), nil
 	}
 	return http.StatusUnauthorized, strings.Join(reasons, "; "), verifyErr
 }

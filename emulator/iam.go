@@ -20,7 +20,6 @@ import (
 	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/ids"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
-	"github.com/cssvpcep/cssvpcep/signer"
 )
 
 // IAMPath is where the emulator answers as IAM (Keystone v3) when it has an IAM user
@@ -67,7 +66,6 @@ type iamService struct {
 	store            *Store
 	creds            *credentials
 	log              *slog.Logger
-	expect           string // what the project lookup must carry, for messages
 
 	passwordExpires func() string // password_expires_at, fixed at the first sign-in
 }
@@ -78,7 +76,7 @@ func newIAMService(c *config, store *Store, creds *credentials) *iamService {
 		user: u.name, domain: u.domain,
 		password: sha256.Sum256([]byte(u.password.Reveal())),
 		userID:   hexID("user", u.domain+"\x00"+u.name), domainID: hexID("domain", u.domain),
-		ttl: c.tokenTTL, store: store, creds: creds, log: c.logger, expect: creds.expect(),
+		ttl: c.tokenTTL, store: store, creds: creds, log: c.logger,
 	}
 	s.passwordExpires = sync.OnceValue(func() string {
 		return creds.clock().UTC().Add(passwordLifetime).Truncate(time.Second).Format(passwordTimeLayout)
@@ -582,43 +580,6 @@ func regionOf(name string) string {
 	return serviceRegion
 }
 
-// authenticate checks the credentials of a project lookup: a token the IAM issued that has not
-// expired (of any scope, as IAM takes a domain- or a project-scoped token) or one of WithToken,
-// or an AK/SK signature by a key the emulator knows. It returns why not ("" when they pass), and
-// the error of signer.Verify if it was called.
-func (s *iamService) authenticate(r *http.Request) (string, error) {
-	var reasons []string
-	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		t, kind := s.creds.token(token)
-		switch {
-		case kind == tokenStatic:
-			return "", nil
-		case kind == tokenIssued && s.creds.clock().Before(t.expires):
-			return "", nil
-		case kind == tokenIssued:
-			reasons = append(reasons, "the X-Auth-Token expired at "+t.expires.UTC().Format(iamTimeLayout))
-		default:
-			reasons = append(reasons, "the X-Auth-Token is not valid")
-		}
-	}
-	var verifyErr error
-	if len(r.Header.Values("Authorization")) > 0 {
-		switch {
-		case len(s.creds.keys) == 0:
-			reasons = append(reasons, "the request carries an Authorization header, but AK/SK authentication is off; send "+s.expect)
-		default:
-			if verifyErr = signer.Verify(r, s.creds.lookup, s.creds.clock()); verifyErr == nil {
-				return "", nil
-			}
-			reasons = append(reasons, "AK/SK signature rejected: "+verifyReason(verifyErr))
-		}
-	}
-	if len(reasons) == 0 {
-		return "no credentials: send " + s.expect, nil
-	}
-	return strings.Join(reasons, "; "), verifyErr
-}
-
 // The project list's body, as the page documents it.
 type (
 	projectsBody struct {
@@ -732,7 +693,9 @@ func parseProjectQuery(raw string) (*projectQuery, error) {
 // that match the query, all of them in the IAM user's domain, enabled, each its own region's
 // project (parent_id the domain, as OTC's region projects have it).
 func (s *iamService) projects(w http.ResponseWriter, r *http.Request) {
-	why, verifyErr := s.authenticate(r)
+	// The gateway's check: a token the IAM issued (of any scope, as IAM takes a domain- or a
+	// project-scoped token, and the path names no project) or of WithToken, or a signature.
+	_, why, verifyErr := s.creds.check(r)
 	switch {
 	case why != "" && isTooLarge(verifyErr):
 		writeTooLarge(w)

@@ -508,7 +508,7 @@ func TestIAM_projectsAuth(t *testing.T) {
 		t.Errorf("an old signature: %q", b.Message)
 	}
 	c.advance(emulator.DefaultTokenTTL)
-	refused("an expired token", http.Header{"X-Auth-Token": {project}}, "the X-Auth-Token expired at "+c.Now().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
+	refused("an expired token", http.Header{"X-Auth-Token": {project}}, "the X-Auth-Token expired at "+c.Now().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")+": the token must be updated")
 	ok("a token of WithToken never expires", http.Header{"X-Auth-Token": {testToken}})
 	fresh := issuedToken(t, f, "p")
 	if n := f.Emulator.RevokeTokens(); n != 1 {
