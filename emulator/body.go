@@ -1,13 +1,18 @@
 package emulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cssvpcep/cssvpcep/internal/csserr"
+	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
 // maxRequestBody is the largest request body the emulator accepts, in bytes. The operations
@@ -103,4 +108,42 @@ func isTooLarge(err error) bool {
 // client or proxy; the spec's default response covers it, with the Error body.
 func writeTooLarge(w http.ResponseWriter) {
 	csserr.WriteService(w, http.StatusRequestEntityTooLarge, csserr.BadRequest, tooLargeMessage)
+}
+
+// errBodyTooLarge is the error of the emulator's own handlers' body readers for a body past
+// maxRequestBody (readJSON's tooLarge): their callers answer it 413 with writeTooLarge.
+var errBodyTooLarge = errors.New(tooLargeMessage)
+
+// readJSON decodes the body of a request to one of the emulator's own handlers (the IAM's,
+// EndpointsPath) into v, as the bodies layer in front of them has capped it. It returns "" when
+// the body is one JSON value for v, else what is wrong, for the caller's error shape (want says
+// what to send); tooLarge when the body went past maxRequestBody (one sent without a
+// Content-Length, which bodies could not refuse up front), which the caller answers 413 as the
+// spec's paths are answered.
+func readJSON(r *http.Request, v any, want string) (problem string, tooLarge bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return fmt.Sprintf("Content-Type %s is not application/json", quote.Value(ct)), false
+	}
+	data, err := io.ReadAll(r.Body)
+	switch {
+	case isTooLarge(err):
+		return tooLargeMessage, true
+	case err != nil:
+		return "the request body cannot be read", false
+	case len(bytes.TrimSpace(data)) == 0:
+		return "the request has no body; " + want, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// The path of JSON names to the field, and the kind of value found: never a value.
+			return fmt.Sprintf("%s is a JSON %s, not %s", csserr.Bounded(te.Field, maxErrorText), te.Value, typeName(te.Type.Kind().String())), false
+		}
+		return "the body is not a JSON object; " + want, false
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return "the body has more data after the JSON object", false
+	}
+	return "", false
 }

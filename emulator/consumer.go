@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 
@@ -40,6 +38,10 @@ func newConsumerHandler(store *Store) http.Handler {
 	mux := newRouter()
 	mux.HandleFunc(http.MethodPost+" "+EndpointsPath, func(w http.ResponseWriter, r *http.Request) {
 		domainID, err := readEndpointRequest(r)
+		if errors.Is(err, errBodyTooLarge) {
+			writeTooLarge(w)
+			return
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -59,31 +61,19 @@ func newConsumerHandler(store *Store) http.Handler {
 	return mux
 }
 
-// readEndpointRequest reads the body of a POST to EndpointsPath, {"domain_id": "<account>"},
-// and returns the account; every problem is an ErrIncorrectParameters naming it. The body is
-// bounded by the emulator's bodies layer (maxRequestBody) and read to that bound at most here
-// too, for a Handler mounted elsewhere.
+// readEndpointRequest reads the body of a POST to EndpointsPath, {"domain_id": "<account>"}
+// (see readJSON), and returns the account; every problem is an ErrIncorrectParameters naming
+// it, or errBodyTooLarge.
 func readEndpointRequest(r *http.Request) (string, error) {
 	const want = `send {"domain_id": "<account ID>"}`
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		return "", refuse(ErrIncorrectParameters, "Content-Type %s is not application/json", quote.Value(ct))
-	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	switch {
-	case isTooLarge(err) || len(data) > maxRequestBody:
-		return "", refuse(ErrIncorrectParameters, "the request body is larger than %d bytes", maxRequestBody)
-	case err != nil:
-		return "", refuse(ErrIncorrectParameters, "the request body cannot be read")
-	case len(bytes.TrimSpace(data)) == 0:
-		return "", refuse(ErrIncorrectParameters, "body: the request has none; %s", want)
-	}
 	var fields map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&fields); err != nil || fields == nil {
-		return "", refuse(ErrIncorrectParameters, "body: not a JSON object; %s", want)
+	if problem, tooLarge := readJSON(r, &fields, want); tooLarge {
+		return "", errBodyTooLarge
+	} else if problem != "" {
+		return "", refuse(ErrIncorrectParameters, "body: %s", problem)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return "", refuse(ErrIncorrectParameters, "body: more data after the JSON object")
+	if fields == nil {
+		return "", refuse(ErrIncorrectParameters, "body: the body is not a JSON object; %s", want)
 	}
 	for k := range fields {
 		if k != "domain_id" {

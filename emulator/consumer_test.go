@@ -54,7 +54,7 @@ func TestEmulator_emulatorOnlyPath(t *testing.T) {
 		want             []string
 	}{
 		{"no credentials", own, `{"domain_id": "` + listed + `"}`, http.Header{}, 401, "APIGW.0301", []string{"no credentials"}},
-		{"no body", own, ``, auth, 400, "CSS.0001", []string{`the request has none; send {"domain_id": "<account ID>"}`}},
+		{"no body", own, ``, auth, 400, "CSS.0001", []string{`body: the request has no body; send {"domain_id": "<account ID>"}`}},
 		{"not JSON", own, `domain_id=` + listed, auth, 400, "CSS.0001", []string{"not a JSON object"}},
 		{"an array", own, `["` + listed + `"]`, auth, 400, "CSS.0001", []string{"not a JSON object"}},
 		{"two values", own, `{"domain_id": "` + listed + `"} {}`, auth, 400, "CSS.0001", []string{"more data after the JSON object"}},

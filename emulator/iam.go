@@ -1,14 +1,12 @@
 package emulator
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -277,35 +275,15 @@ func (e *badBody) Error() string { return e.msg }
 
 func bad(format string, args ...any) error { return &badBody{msg: fmt.Sprintf(format, args...)} }
 
-// readTokenRequest reads and decodes the token request's body, bounded by the emulator's bodies
-// layer (maxRequestBody) and here too, for a Handler mounted elsewhere; every problem is a
-// *badBody naming the field. No message quotes the password.
+// readTokenRequest reads and decodes the token request's body (see readJSON); every problem
+// is a *badBody naming the field, or errBodyTooLarge. No message quotes the password.
 func readTokenRequest(r *http.Request) (*tokenAuth, error) {
 	const want = `send {"auth": {"identity": {"methods": ["password"], "password": {"user": {...}}}, "scope": {...}}}`
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		return nil, bad("Content-Type %s is not application/json", quote.Value(ct))
-	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	switch {
-	case isTooLarge(err) || len(data) > maxRequestBody:
-		return nil, bad("the request body is larger than %d bytes", maxRequestBody)
-	case err != nil:
-		return nil, bad("the request body cannot be read")
-	case len(bytes.TrimSpace(data)) == 0:
-		return nil, bad("the request has no body; %s", want)
-	}
 	var req tokenRequest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&req); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			// The path of JSON names to the field, and the kind of value found: never a value.
-			return nil, bad("%s is a JSON %s, not %s", csserr.Bounded(te.Field, maxErrorText), te.Value, typeName(te.Type.Kind().String()))
-		}
-		return nil, bad("the body is not a JSON object; %s", want)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, bad("the body has more data after the JSON object")
+	if problem, tooLarge := readJSON(r, &req, want); tooLarge {
+		return nil, errBodyTooLarge
+	} else if problem != "" {
+		return nil, bad("%s", problem)
 	}
 	a := req.Auth
 	if a == nil {
@@ -516,6 +494,11 @@ type (
 // which says no more) and for a scope it cannot grant.
 func (s *iamService) issue(w http.ResponseWriter, r *http.Request) {
 	a, err := readTokenRequest(r)
+	if errors.Is(err, errBodyTooLarge) {
+		s.refused(w, r, http.StatusRequestEntityTooLarge, err.Error())
+		writeTooLarge(w)
+		return
+	}
 	if err != nil {
 		s.refused(w, r, http.StatusBadRequest, err.Error())
 		writeIAMError(w, http.StatusBadRequest, msgBadRequest+": "+err.Error())
