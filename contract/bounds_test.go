@@ -46,6 +46,31 @@ func TestRoundTripper_boundedValidationError(t *testing.T) {
 	}
 }
 
+// TestRoundTripper_boundedWithTrailingData: problems past MaxProblems and data after the body
+// are counted as every other ValidationError's: at most MaxProblems listed, the rest in More.
+// The body check's path once listed MaxProblems + 1 (the trailing data after 20 problems).
+func TestRoundTripper_boundedWithTrailingData(t *testing.T) {
+	body := `{"connections":[` + strings.TrimSuffix(strings.Repeat(`{"id":"a"},`, 25), ",") + `],"total_count":25} x`
+	for _, ct := range []string{"application/json", "application/json; charset=x-unknown"} {
+		ts := serve(t, reply{status: http.StatusOK, header: http.Header{"Content-Type": {ct}}, body: body})
+		var got *contract.ValidationError
+		rt, err := contract.NewRoundTripper(nil, contract.WithReporter(func(e *contract.ValidationError) { got = e }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, ts.URL+connectionsPath, nil)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		// 25 connections without status, and the trailing data: 26 problems.
+		if got == nil || len(got.Problems) != contract.MaxProblems || got.More != 26-contract.MaxProblems || !errors.Is(got, contract.ErrTrailingData) {
+			t.Errorf("%s: %v", ct, got)
+		}
+	}
+}
+
 // TestWithRequestReporter: the reporter gets the request a problem belongs to (for a response
 // problem, the request it answers), so that one RoundTripper can serve callers that tell their
 // requests apart by context; it applies to NewRoundTripper only.

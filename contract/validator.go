@@ -165,20 +165,7 @@ func (v *validator) checkResponseFast(bc *bodyCheck, in *openapi3filter.RequestV
 	case !trailing:
 		return nil
 	}
-	if trailing {
-		ps = append(ps, Problem{In: "body", Rule: "holds more data after its JSON value"})
-		cause = errors.Join(ErrTrailingData, cause)
-	}
-	return &ValidationError{
-		Direction:   DirectionResponse,
-		OperationID: in.Route.Operation.OperationID,
-		Method:      in.Request.Method,
-		Path:        in.Request.URL.EscapedPath(),
-		StatusCode:  status,
-		Problems:    ps,
-		More:        max(total-len(ps), 0),
-		Err:         cause,
-	}
+	return v.build(DirectionResponse, in, status, ps, total-len(ps), cause, nil, trailing)
 }
 
 // BodyError is the Err of a ValidationError whose response body the body check judged: the
@@ -204,7 +191,13 @@ func (e *BodyError) Unwrap() error { return e.Err }
 // failure builds the ValidationError for err (which may be nil when only the body was too
 // large, or held data after its JSON value).
 func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationInput, status int, err error, body *buffered, trailing bool) *ValidationError {
-	ps := problemsOf(err)
+	return v.build(dir, in, status, problemsOf(err), 0, err, body, trailing)
+}
+
+// build is the one place a ValidationError is made: ps, with more found and not listed, the
+// body's own problems (too large to validate, data after its value) added, the first
+// MaxProblems kept and the rest counted.
+func (v *validator) build(dir Direction, in *openapi3filter.RequestValidationInput, status int, ps []Problem, more int, err error, body *buffered, trailing bool) *ValidationError {
 	if body != nil && body.over {
 		ps = append(ps, Problem{In: "body", Rule: fmt.Sprintf("is larger than the %d-byte limit, so it was not validated", v.limit)})
 		err = errors.Join(ErrBodyTooLarge, err)
@@ -213,7 +206,7 @@ func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationI
 		ps = append(ps, Problem{In: "body", Rule: "holds more data after its JSON value"})
 		err = errors.Join(ErrTrailingData, err)
 	}
-	ps, more := capProblems(ps)
+	ps, dropped := capProblems(ps)
 	return &ValidationError{
 		Direction:   dir,
 		OperationID: in.Route.Operation.OperationID,
@@ -221,7 +214,7 @@ func (v *validator) failure(dir Direction, in *openapi3filter.RequestValidationI
 		Path:        in.Request.URL.EscapedPath(),
 		StatusCode:  status,
 		Problems:    ps,
-		More:        more,
+		More:        more + dropped,
 		Err:         err,
 	}
 }
