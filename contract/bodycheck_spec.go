@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -80,9 +79,10 @@ func (bs bodyChecks) forResponse(method string, op *openapi3.Operation, status i
 	if mt == nil || mt.Schema == nil {
 		return nil
 	}
-	// kin-openapi decodes with the decoder of the response's own media type: the body check
-	// is that of application/json (encoding/json with UseNumber).
-	if mediaType, _, err := mime.ParseMediaType(contentType); err != nil || strings.ToLower(mediaType) != "application/json" {
+	// kin-openapi decodes with the decoder of the response's own media type, which it reads as
+	// decodeBody does (the part before any ";", trimmed, in any case): the body check is that
+	// of application/json (encoding/json with UseNumber).
+	if mediaType, _, _ := strings.Cut(contentType, ";"); !strings.EqualFold(strings.TrimSpace(mediaType), "application/json") {
 		return nil
 	}
 	return bs[mt]

@@ -127,8 +127,10 @@ func (v *validator) checkRequest(req *http.Request, route *routers.Route, params
 // the verdicts of kin-openapi (a fuzz target holds it to them) in bounded memory; kin-openapi
 // still checks the status and the headers, and every other body.
 func (v *validator) checkResponse(in *openapi3filter.RequestValidationInput, status int, header http.Header, body *buffered) *ValidationError {
-	if bc := v.spec.bodies.forResponse(in.Request.Method, in.Route.Operation, status, header.Get("Content-Type")); bc != nil && !body.over {
-		return v.checkResponseFast(bc, in, status, header, body)
+	if !body.over {
+		if bc := v.spec.bodies.forResponse(in.Request.Method, in.Route.Operation, status, header.Get("Content-Type")); bc != nil {
+			return v.checkResponseFast(bc, in, status, header, body)
+		}
 	}
 	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: v.opts}
 	if body.over {
