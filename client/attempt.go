@@ -53,31 +53,35 @@ func call[T any](ctx context.Context, c *Client, x exchange[T]) (T, error) {
 // it gets the attempt's token here, once, for the path (the token's project, and the catalog's
 // endpoint when nothing but a project name gave one) and for authTransport, which puts it on
 // the requests: one look at the token source per attempt.
-func (c *Client) attemptTarget(ctx context.Context, a *attempt) (server, projectID string, err error) {
+func (c *Client) attemptTarget(ctx context.Context, a *attempt) (ep endpoint, projectID string, err error) {
 	if c.tokens == nil {
 		projectID, err = c.projectID(ctx)
-		return c.server, projectID, err
+		return endpoint{c.server, c.prefix}, projectID, err
 	}
 	tok, err := c.tokens.get(ctx)
 	if err != nil {
-		return "", "", err
+		return endpoint{}, "", err
 	}
 	a.issued = tok
-	server, err = c.endpointFor(tok)
-	return server, cmp.Or(c.cfg.projectID, tok.projectID), err
+	ep, err = c.endpointFor(tok)
+	return ep, cmp.Or(c.cfg.projectID, tok.projectID), err
 }
+
+// endpoint is where an attempt's requests go: the base URL, ending in "/", and its escaped
+// path without the final "/" (for run-time validation, see validationSink).
+type endpoint struct{ server, prefix string }
 
 // endpointFor is the CSS endpoint of requests sent with tok: the catalog's when the
 // configured one was only guessed from the project's name (see NewFromEnv) or when none was
 // configured; an error wrapping ErrNoEndpoint when none was and the catalog names none.
-func (c *Client) endpointFor(tok *issued) (string, error) {
+func (c *Client) endpointFor(tok *issued) (endpoint, error) {
 	switch {
 	case (c.cfg.endpointGuessed || c.server == "") && tok.css != "":
-		return tok.css, nil
+		return endpoint{tok.css, tok.cssPrefix}, nil
 	case c.server == "":
-		return "", errNoCatalogEndpoint
+		return endpoint{}, errNoCatalogEndpoint
 	}
-	return c.server, nil
+	return endpoint{c.server, c.prefix}, nil
 }
 
 // errNoCatalogEndpoint is the error of a call with a password and no endpoint configured, when
@@ -92,7 +96,7 @@ var errNoCatalogEndpoint = fmt.Errorf("%w: the catalog of the token IAM issued n
 // rather than the caller's read. Every text taken from the answer goes through a's masker.
 func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T]) (T, *http.Response, error) {
 	var zero T
-	server, projectID, err := c.attemptTarget(ctx, a)
+	ep, projectID, err := c.attemptTarget(ctx, a)
 	if errors.Is(err, errNoCatalogEndpoint) {
 		return zero, nil, fmt.Errorf("client: %s: %w", x.op.ID, err)
 	}
@@ -101,14 +105,11 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 	}
 	var sink *validationSink
 	if c.cfg.validation != 0 {
-		sink = &validationSink{prefix: c.prefix}
-		if server != c.server { // the token catalog's
-			sink.prefix = pathPrefix(server)
-		}
+		sink = &validationSink{prefix: ep.prefix}
 		ctx = withSink(ctx, sink)
 	}
 	ctx = httptrace.WithClientTrace(withAttempt(ctx, a), a.trace())
-	resp, err := send(ctx, c, a, x, server, projectID)
+	resp, err := send(ctx, c, a, x, ep.server, projectID)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil && !a.renewed {
 		// The token IAM gave was refused (revoked, or expired early): get a new one, once,
 		// and send again. A 401 comes from the gateway, before the service acts.
@@ -119,7 +120,7 @@ func attemptOnce[T any](ctx context.Context, c *Client, a *attempt, x exchange[T
 			return zero, nil, rerr
 		}
 		a.issued = tok
-		resp, err = send(ctx, c, a, x, server, projectID)
+		resp, err = send(ctx, c, a, x, ep.server, projectID)
 	}
 	if err != nil {
 		return zero, nil, err
@@ -217,7 +218,7 @@ type attempt struct {
 	attrs     []any // the call's own: offset, limit
 	mask      *masker
 
-	issued  *issued // WithPassword's token for the attempt's requests, got once by attemptProject
+	issued  *issued // WithPassword's token for the attempt's requests, got once by attemptTarget
 	renewed bool    // the attempt renewed the token once already
 
 	gotConn atomic.Bool // a connection was obtained for a request of the attempt

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,22 +29,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a := attemptOf(req.Context())
 	switch {
 	case t.tokens != nil:
-		var tok *issued
-		if a != nil {
-			tok = a.issued // got by attemptProject for the attempt
+		// The attempt's token, got once by attemptTarget (and renewed by attemptOnce); every
+		// request of the client is an attempt's.
+		if a == nil || a.issued == nil {
+			closeBody(req)
+			return nil, errors.New("client: a request outside an attempt has no token")
 		}
-		if tok == nil {
-			var err error
-			if tok, err = t.tokens.get(req.Context()); err != nil {
-				closeBody(req)
-				return nil, err
-			}
-		}
-		out.Header.Set("X-Auth-Token", tok.token.Reveal())
-		if a != nil {
-			a.mask.add(tok.token.Reveal())
-			a.issued = tok
-		}
+		out.Header.Set("X-Auth-Token", a.issued.token.Reveal())
+		a.mask.add(a.issued.token.Reveal())
 	case t.cfg.hasToken:
 		out.Header.Set("X-Auth-Token", t.cfg.token.Reveal())
 	default:

@@ -70,11 +70,11 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 		if t.projectName != "" {
 			info.ProjectName = t.projectName
 		}
-		endpoint, err := c.endpointFor(t)
+		ep, err := c.endpointFor(t)
 		if err != nil {
 			return info, fmt.Errorf("client: Auth: %w", err)
 		}
-		info.Endpoint = endpoint
+		info.Endpoint = ep.server
 		if info.Endpoint != c.server {
 			info.EndpointFrom = "catalog"
 		}

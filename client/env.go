@@ -3,7 +3,6 @@ package client
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,9 +110,7 @@ func NewFromEnvFunc(lookup func(string) (string, bool), opts ...Option) (*Client
 	if r.noEndpoint {
 		// With a password, the catalog of the token IAM issues names the endpoint; with the
 		// other kinds nothing would.
-		probe := defaultConfig()
-		probe.apply(append(slices.Clone(r.env), opts...))
-		if probe.password == nil { // in its place among the problems, as the variables are read
+		if fromOpts.password == nil && !r.password { // in its place among the problems, as the variables are read
 			r.errs = slices.Insert(r.errs, r.noEndpointAt, error(&ConfigError{Err: errNoEndpoint, env: true}))
 		}
 	}
@@ -141,6 +138,8 @@ type envReader struct {
 	// noEndpointAt is where its problem goes among errs.
 	noEndpoint   bool
 	noEndpointAt int
+	// password: the variables (or the cloud) give a password sign-in.
+	password bool
 }
 
 func (r *envReader) get(name string) string {
@@ -329,6 +328,7 @@ func (r *envReader) credentials() {
 				return
 			}
 		}
+		r.password = true
 		r.set(func(c *config) {
 			c.password = &passwordAuth{username: user, password: redact.New(password), domain: domain}
 		})
@@ -398,12 +398,4 @@ func cloudsLocations(lookup func(string) (string, bool)) []string {
 		locs = append(locs, filepath.Join(home, ".config", "openstack", "clouds.yaml"))
 	}
 	return append(locs, filepath.Join("/etc", "openstack", "clouds.yaml"))
-}
-
-// urlOrEmpty is u's text, or "" for nil.
-func urlOrEmpty(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	return u.String()
 }

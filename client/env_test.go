@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -267,4 +268,12 @@ func TestNewFromEnv_isNewFromEnvFuncOfTheProcess(t *testing.T) {
 	if fromEnv == nil || fromFunc == nil || fromEnv.Error() != fromFunc.Error() {
 		t.Errorf("NewFromEnv: %v\nNewFromEnvFunc(os.LookupEnv): %v", fromEnv, fromFunc)
 	}
+}
+
+// urlOrEmpty is u's text, or "" for nil.
+func urlOrEmpty(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.String()
 }

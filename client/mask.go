@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cssvpcep/cssvpcep/contract"
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
@@ -99,7 +100,7 @@ func (m *masker) line(s string, max int) string {
 // requestID returns the X-Request-Id header, masked and bounded, since it ends up in
 // messages and logs.
 func (m *masker) requestID(h http.Header) string {
-	return m.line(h.Get("X-Request-Id"), maxRequestIDLen)
+	return m.line(h.Get(csserr.HeaderRequestID), maxRequestIDLen)
 }
 
 // maxErrorText bounds the text of an error from below the client (the transport, a decoder)

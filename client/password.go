@@ -17,6 +17,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 	"github.com/cssvpcep/cssvpcep/internal/redact"
 )
@@ -37,11 +38,10 @@ type issued struct {
 	expires     time.Time
 	projectID   string
 	projectName string
-	userID      string
-	domainName  string
 	// css is the CSS endpoint the token's catalog names (service type css, public), the
-	// project's path cut off; "" when it names none that parseEndpoint accepts.
-	css string
+	// project's path cut off; "" when it names none that parseEndpoint accepts. cssPrefix is
+	// its escaped path without the final "/", for run-time validation (see validationSink).
+	css, cssPrefix string
 }
 
 // tokenSource gets tokens from IAM (Keystone v3, POST /v3/auth/tokens) with a user name and
@@ -153,12 +153,10 @@ func (s *tokenSource) fetch(ctx context.Context) (*issued, error) {
 	if reason := idProblem(project.ID); reason != "" {
 		return nil, &IAMError{URL: s.iam, Message: "the project ID of the token IAM issued " + reason}
 	}
-	t := &issued{token: redact.New(token.ID), expires: token.ExpiresAt, projectID: project.ID, projectName: project.Name, domainName: s.domain}
-	if user, err := res.ExtractUser(); err == nil && user != nil {
-		t.userID = user.ID
-	}
+	t := &issued{token: redact.New(token.ID), expires: token.ExpiresAt, projectID: project.ID, projectName: project.Name}
 	if catalog, err := res.ExtractServiceCatalog(); err == nil {
 		t.css = catalogEndpoint(catalog, s.iam)
+		t.cssPrefix = pathPrefix(t.css)
 	}
 	return t, nil
 }
@@ -326,7 +324,7 @@ func (t iamLogTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.cfg.password != nil {
 		m.add(t.cfg.password.password.Reveal())
 	}
-	args := []any{slog.String("method", req.Method), slog.String("path", m.line(req.URL.EscapedPath(), maxPathLog)),
+	args := []any{slog.String("method", req.Method), slog.String("path", m.line(req.URL.EscapedPath(), csserr.MaxPath)),
 		slog.Duration("duration", time.Since(start))}
 	if resp != nil {
 		args = append(args, slog.Int("status", resp.StatusCode))
@@ -340,9 +338,6 @@ func (t iamLogTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l.DebugContext(ctx, "cssvpcep: IAM request", args...)
 	return resp, err
 }
-
-// maxPathLog bounds the path of an IAM request in a log record.
-const maxPathLog = 256
 
 // iamOriginTransport refuses a request to IAM that is not for IAM's own scheme and host:
 // gophercloud follows what IAM's answers say (a project list's links.next), and the requests

@@ -25,18 +25,12 @@ type projectLookup struct {
 	group singleflight.Group
 }
 
-// projectID returns the ID of the project every request's path names: WithProjectID's, the
-// token's for WithPassword, or the one WithProjectName's lookup found.
+// projectID returns the ID of the project every request's path names, for a client without
+// WithPassword (whose project is its token's, see attemptTarget): WithProjectID's, or the one
+// WithProjectName's lookup found.
 func (c *Client) projectID(ctx context.Context) (string, error) {
-	switch {
-	case c.cfg.projectID != "":
+	if c.cfg.projectID != "" {
 		return c.cfg.projectID, nil
-	case c.tokens != nil:
-		t, err := c.tokens.get(ctx)
-		if err != nil {
-			return "", err
-		}
-		return t.projectID, nil
 	}
 	return c.project.get(ctx)
 }
