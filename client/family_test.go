@@ -230,6 +230,8 @@ func TestClient_family_arguments(t *testing.T) {
 		{"upper-case account", f.client.SetWhitelist(ctx, testCluster, []string{strings.ToUpper(accountA)}), `client: SetWhitelist: accountIDs [0] "DFFEF70C1DB243CBB373E45791165281" is not an account ID (32 lower-case hexadecimal digits)`},
 		{"add nothing", func() error { _, err := f.client.AddToWhitelist(ctx, testCluster); return err }(), "client: AddToWhitelist: accountIDs holds 0 account IDs; at least 1 is needed"},
 		{"bad cluster", f.client.DisableVPCEndpointService(ctx, "a/b"), `client: DisableVPCEndpointService: clusterID "a/b" contains '/', which is not allowed in an ID`},
+		{"dual-stack alone", f.client.EnableVPCEndpointService(ctx, testCluster, &EnableOptions{DualStack: true}),
+			"client: EnableVPCEndpointService: opts.DualStack is allowed only with a professional VPC endpoint (Professional, profession_vpcep), as the service says"},
 		{"nil ctx", f.client.EnableVPCEndpointService(nil, testCluster, nil), "client: EnableVPCEndpointService: ctx is nil"}, //nolint:staticcheck // a nil context on purpose
 	}
 	for _, tt := range tests {

@@ -35,12 +35,16 @@ type EnableOptions struct {
 //	}
 //
 // The request changes state, so it is sent again only when the failed attempt provably was
-// not processed (see NotProcessed). A clusterID that CheckID refuses and a nil ctx fail with an
-// *ArgumentError before any request.
+// not processed (see NotProcessed). A clusterID that CheckID refuses, DualStack without
+// Professional (which the service refuses) and a nil ctx fail with an *ArgumentError before any
+// request.
 func (c *Client) EnableVPCEndpointService(ctx context.Context, clusterID string, opts *EnableOptions) error {
 	const fn = "EnableVPCEndpointService"
 	if err := checkCall(ctx, fn, clusterID); err != nil {
 		return err
+	}
+	if opts != nil && opts.DualStack && !opts.Professional {
+		return &ArgumentError{Func: fn, Name: "opts.DualStack", Reason: "is allowed only with a professional VPC endpoint (Professional, profession_vpcep), as the service says"}
 	}
 	var body api.StartVpecpRequest
 	if opts != nil {

@@ -234,6 +234,8 @@ var argumentNames = map[string]string{
 	"clusterID":   "--cluster-id",
 	"endpointIDs": "ENDPOINT_ID",
 	"accountIDs":  "ACCOUNT_ID",
+	// EnableOptions' fields, as enable's flags.
+	"opts.DualStack": "--dual-stack",
 }
 
 // argumentProblem is the problem of a *client.ArgumentError in the command's terms: the flag or

@@ -84,6 +84,9 @@ func TestEnableDisable_golden(t *testing.T) {
 		{name: "enable-already-wait-table", args: []string{"enable", c, "--wait"}, requests: []string{"POST /vpcepservice/open", "GET "}},
 		{name: "enable-dry-run-table", setup: disabled, args: []string{"enable", c, "--dns", "--professional", "--dual-stack", "--wait", "--dry-run"}},
 		{name: "enable-dry-run-json", setup: disabled, args: []string{"enable", c, "--dns", "--dry-run", "-o", "json"}},
+		// The service takes dual-stack only with a professional endpoint: refused before any
+		// request, a dry run too.
+		{name: "enable-dual-stack-alone", setup: disabled, args: []string{"enable", c, "--dual-stack", "--dry-run"}, code: exitUsage},
 		{name: "enable-busy", setup: func(f *fakeCSS) { f.enabled, f.override = false, "busy" }, args: []string{"enable", c}, code: exitFailure,
 			requests: []string{"POST /vpcepservice/open", "POST /vpcepservice/open", "POST /vpcepservice/open"}},
 		{name: "enable-unauthorized", setup: disabled, env: func(f *fakeCSS) map[string]string {
