@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -108,9 +109,44 @@ func TestIsTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	for _, s := range []any{null, file, strings.NewReader("y\n"), nil, (*os.File)(nil)} {
+	// Another character device than the null device is no terminal either (a check of the
+	// device kind took /dev/zero for one, and disable asked it for a confirmation).
+	zero, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zero.Close()
+	for _, s := range []any{null, zero, file, strings.NewReader("y\n"), nil, (*os.File)(nil)} {
 		if isTerminal(s) {
 			t.Errorf("%T %v is taken for a terminal", s, s)
+		}
+	}
+}
+
+// The confirmation ends when the command's context does (Ctrl+C, which the context catches):
+// no, at once, though nothing was typed. It once waited for a line that never came.
+func TestConfirm_endsWithTheContext(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close() // ends the read left waiting
+	var stderr strings.Builder
+	c := &cli{stdin: r, stderr: &stderr}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c.confirm(ctx, "Disable?") {
+		t.Error("a canceled confirmation is a yes")
+	}
+	if stderr.String() != "Disable? [y/N] \n" {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	for answer, want := range map[string]bool{"y\n": true, "YES\n": true, "no\n": false, "\n": false, "": false, "yes": true} {
+		c := &cli{stdin: strings.NewReader(answer), stderr: &stderr}
+		if got := c.confirm(context.Background(), "Disable?"); got != want {
+			t.Errorf("answer %q: %v, want %v", answer, got, want)
 		}
 	}
 }

@@ -42,7 +42,7 @@ terminal it refuses (exit status 2) unless --yes is given. Nothing is sent then.
 				"disable the service, dropping every VPC endpoint connection of the cluster (nothing was sent)")
 		}
 		confirm := func() error {
-			if ask && !c.confirm(fmt.Sprintf("Disable the VPC endpoint service of cluster %s, dropping every VPC endpoint connection to it?", quote.Value(f.clusterID.value))) {
+			if ask && !c.confirm(ctx, fmt.Sprintf("Disable the VPC endpoint service of cluster %s, dropping every VPC endpoint connection to it?", quote.Value(f.clusterID.value))) {
 				return errNotConfirmed
 			}
 			return nil

@@ -2,37 +2,39 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"golang.org/x/term"
 )
 
-// isTerminal reports whether stream is a terminal: a character device, as a terminal is and a
-// pipe or a file is not, other than the null device, which is what a process started without
-// standard input (by cron, by CI) gets. Asking the terminal itself (an ioctl) would take a
-// dependency or a file per system for little more.
+// isTerminal reports whether stream is a terminal, as the terminal itself says (golang.org/x/term):
+// a pipe, a file, the null device or another character device (/dev/zero) is not.
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
-	if !ok || f == nil {
-		return false
-	}
-	info, err := f.Stat()
-	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(info, null)
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
 }
 
 // confirm asks question on stderr and reads one line of stdin: true for y or yes, in any case.
-// End of input, or anything else, is a no.
-func (c *cli) confirm(question string) bool {
+// End of input, anything else, or ctx ending first (Ctrl+C, which the command's context
+// catches) is a no.
+func (c *cli) confirm(ctx context.Context, question string) bool {
 	fmt.Fprintf(c.stderr, "%s [y/N] ", question)
-	line, err := bufio.NewReader(io.LimitReader(c.stdin, 1024)).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1) // "" for the end of input
+	go func() {                    // left blocked on a terminal that never answers, until the process ends
+		line, _ := bufio.NewReader(io.LimitReader(c.stdin, 1024)).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-ctx.Done():
+	}
+	if line == "" { // no line was typed: end the prompt's
 		fmt.Fprintln(c.stderr)
-		return false
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
