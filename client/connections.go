@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -192,6 +193,9 @@ func (c *Client) ListConnections(ctx context.Context, clusterID string, opts *Li
 		},
 		decode: func(a *attempt, r *reply) (*Page, error) {
 			list, fields, err := decodeList(r.body, maxConns)
+			if pe := (*pageBoundError)(nil); errors.As(err, &pe) {
+				pe.unasked = params == nil || params.Limit == nil
+			}
 			if err != nil {
 				return nil, err
 			}

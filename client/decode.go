@@ -63,7 +63,7 @@ func unmarshalList(body []byte, maxConns int, unmarshal func([]byte, any) error)
 		return nil, errFields{}, errors.New("total_count is missing or null")
 	}
 	if n := w.Connections.count; n > maxConns {
-		return nil, errFields{}, fmt.Errorf("the page holds %d connections, more than the %d asked for", n, maxConns)
+		return nil, errFields{}, &pageBoundError{count: n, max: maxConns}
 	}
 	list.Connections = make([]api.Connection, 0, w.Connections.count)
 	if err := unmarshal(w.Connections.data, &list.Connections); err != nil {
@@ -172,4 +172,18 @@ func decodeError(err error) error {
 		return fmt.Errorf("%s: cannot decode %s into %s (at byte %d)", quote.Line(field, quote.Max), quote.Line(te.Value, quote.Max), te.Type, te.Offset)
 	}
 	return errors.New(quote.Line(err.Error(), maxErrorText))
+}
+
+// pageBoundError is a page holding more connections than it may: the limit sent, or
+// MaxPageSize when none was (unasked).
+type pageBoundError struct {
+	count, max int
+	unasked    bool
+}
+
+func (e *pageBoundError) Error() string {
+	if e.unasked {
+		return fmt.Sprintf("the page holds %d connections, more than the %d a page holds at most (the documented maximum; no limit was sent)", e.count, e.max)
+	}
+	return fmt.Sprintf("the page holds %d connections, more than the %d asked for", e.count, e.max)
 }

@@ -261,7 +261,7 @@ func TestClient_ListConnections_pageLargerThanLimit(t *testing.T) {
 		want string
 	}{
 		{&ListOptions{Limit: 10}, "the page holds 560000 connections, more than the 10 asked for"},
-		{nil, "the page holds 560000 connections, more than the 1000 asked for"},
+		{nil, "the page holds 560000 connections, more than the 1000 a page holds at most (the documented maximum; no limit was sent)"},
 	} {
 		var err error
 		allocated, _ := allocDuring(func() { _, err = f.client.ListConnections(context.Background(), testCluster, tt.opts) })
