@@ -112,6 +112,8 @@ type session struct {
 	ctx    context.Context
 	client *client.Client
 	close  func()
+	// logging: --debug writes log lines on stderr, so no line may be redrawn in place there.
+	logging bool
 }
 
 // client builds the client from the flags, as options, which win over their variables, and the
@@ -157,7 +159,7 @@ func (c *cli) client(ctx context.Context, f *clientFlags, problems []string, ext
 		return nil, &usageError{problems: problems}
 	}
 	ctx, cancel := withDeadline(ctx, f.timeout.value)
-	return &session{ctx: ctx, client: cl, close: func() { cancel(); transport.CloseIdleConnections() }}, nil
+	return &session{ctx: ctx, client: cl, close: func() { cancel(); transport.CloseIdleConnections() }, logging: f.debug}, nil
 }
 
 // errDeadline is the cause of a command's context when its --timeout passes.

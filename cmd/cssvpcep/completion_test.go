@@ -68,6 +68,19 @@ func TestWait_progressOnATerminal(t *testing.T) {
 	}
 }
 
+// With --debug on a terminal, the log shares stderr: the progress is a line per change, and
+// no log record is written into a line being redrawn.
+func TestWait_debugOnATerminal(t *testing.T) {
+	t.Parallel()
+	f := newFakeCSS(t)
+	f.taskLooks = 3
+	r := runCLI(t, f.env(), "", true, "wait", "--cluster-id", fakeCluster, "--debug")
+	wantCode(t, r, exitOK)
+	if strings.Contains(r.stderr, "\r") || !strings.Contains(r.stderr, "cssvpcep: attempt") {
+		t.Errorf("a redrawn line, or no log, in:\n%q", r.stderr)
+	}
+}
+
 // --timeout bounds a wait: a task that never ends fails at the deadline, saying so.
 func TestWait_timeout(t *testing.T) {
 	t.Parallel()

@@ -70,7 +70,9 @@ func (c *cli) waitFor(s *session, clusterID string, afterTask bool) (*client.Clu
 	if !afterTask {
 		opts.InitialDelay = -1
 	}
-	p := startProgress(c.stderr, c.stderrTerminal, clusterID)
+	// With --debug the log shares stderr: a line per change, as off a terminal, so that no log
+	// record lands inside a line being redrawn.
+	p := startProgress(c.stderr, c.stderrTerminal && !s.logging, clusterID)
 	opts.Progress = p.update
 	cl, err := s.client.WaitVPCEndpointService(s.ctx, clusterID, &opts)
 	p.stop()
