@@ -13,14 +13,10 @@ import (
 	"github.com/cssvpcep/cssvpcep/internal/quote"
 )
 
-// permissionPrefix is how the service writes an account of the whitelist (Permission.Permission):
-// iam:domain::<account ID>, with Permission.Type "domainId".
-const permissionPrefix = "iam:domain::"
-
 // AccountID returns the account ID a whitelist entry grants, and false for an entry that is
 // not of the form iam:domain::<32 hex digits> with type domainId.
 func (p Permission) AccountID() (string, bool) {
-	id, ok := strings.CutPrefix(p.Permission, permissionPrefix)
+	id, ok := strings.CutPrefix(p.Permission, idrules.PermissionPrefix)
 	if !ok || (p.Type != "" && p.Type != string(api.DomainId)) || !idrules.AccountID.MatchString(id) {
 		return "", false
 	}

@@ -17,16 +17,12 @@ import (
 // connections (a seed or WithSynthetic may hold more; AddEndpoint then refuses with ErrQuota).
 const MaxEndpoints = 10_000
 
-// permissionPrefix starts the permission of a whitelisted account, as the page's example has
-// it: "iam:domain::<account ID>".
-const permissionPrefix = "iam:domain::"
-
 // setConnectionStatus accepts (status accepted) or rejects (rejected) the cluster's
 // connections of the VPC endpoints endpointIDs (UpdateVpcepConnection), stamping their
 // update_at. An ID the cluster has no connection of refuses the whole request, naming it;
 // IDs match in either case, as UUIDs do.
 func (s *Store) setConnectionStatus(projectID, clusterID string, status api.ConnectionStatus, endpointIDs []string) error {
-	_, err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
+	err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
 		if err := checkIdle(clusterID, c); err != nil {
 			return err
 		}
@@ -75,7 +71,7 @@ func quoteList(list []string) string {
 // and created_at); a new one gets an ID made from the cluster and the account and created_at
 // now. The connections of accounts taken off stay, as a VPC endpoint service keeps them.
 func (s *Store) setWhitelist(projectID, clusterID string, accounts []string) error {
-	_, err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
+	err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
 		if err := checkIdle(clusterID, c); err != nil {
 			return err
 		}
@@ -90,7 +86,7 @@ func (s *Store) setWhitelist(projectID, clusterID string, accounts []string) err
 		}
 		perms := make([]api.Permission, 0, len(accounts))
 		for _, a := range accounts {
-			perm := permissionPrefix + a
+			perm := ids.PermissionPrefix + a
 			if p, ok := have[perm]; ok {
 				perms = append(perms, p)
 				continue
@@ -124,7 +120,7 @@ func (s *Store) AddEndpoint(projectID, clusterID, domainID string) (api.Connecti
 		return api.Connection{}, refuse(ErrIncorrectParameters, "domain_id %s is not an account ID: 32 lower-case hexadecimal characters", quote.Value(domainID))
 	}
 	var added api.Connection
-	_, err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
+	err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
 		if err := checkIdle(clusterID, c); err != nil {
 			return err
 		}
@@ -154,7 +150,7 @@ func (s *Store) AddEndpoint(projectID, clusterID, domainID string) (api.Connecti
 // whitelisted reports whether the account is on the service's whitelist.
 func whitelisted(c *Cluster, account string) bool {
 	for _, p := range c.Permissions {
-		if p.Permission != nil && *p.Permission == permissionPrefix+account {
+		if p.Permission != nil && *p.Permission == ids.PermissionPrefix+account {
 			return true
 		}
 	}

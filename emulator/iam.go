@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -729,19 +730,11 @@ func (s *iamService) projects(w http.ResponseWriter, r *http.Request) {
 func pageLink(base string, params url.Values, page int) string {
 	link := base + iamProjectsPath
 	if page > 0 {
-		params = cloneValues(params)
+		params = maps.Clone(params) // Set replaces the slice of a key, so a shallow copy will do
 		params.Set("page", strconv.Itoa(page))
 	}
 	if len(params) > 0 {
 		link += "?" + params.Encode()
 	}
 	return link
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }

@@ -24,7 +24,7 @@ const serviceRegion = "eu-de"
 // disabled service, StopVpecp (ActionDisablingVPCEP) on an enabled one. A task of no
 // duration ends at once.
 func (s *Store) startTask(projectID, clusterID, action string, opts ServiceOptions) error {
-	_, err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
+	err := s.change(projectID, clusterID, func(c *Cluster, now time.Time) error {
 		if err := checkIdle(clusterID, c); err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Store) FailNextTask(projectID, clusterID string, reason api.ClusterFail
 		code, msg := csserr.ServerFault, "The task failed: failure injected by the emulator (FailNextTask)"
 		reason = api.ClusterFailedReason{ErrorCode: &code, ErrorMsg: &msg}
 	}
-	_, err := s.change(projectID, clusterID, func(c *Cluster, _ time.Time) error {
+	err := s.change(projectID, clusterID, func(c *Cluster, _ time.Time) error {
 		c.FailNextTask = &reason
 		return nil
 	})

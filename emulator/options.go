@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -438,12 +439,7 @@ func (c *config) auth() string {
 		kinds = append(kinds, "IAM("+u.name+"@"+u.domain+")")
 	}
 	if len(c.keys) > 0 {
-		aks := make([]string, 0, len(c.keys))
-		for ak := range c.keys {
-			aks = append(aks, ak)
-		}
-		slices.Sort(aks)
-		kinds = append(kinds, "AK/SK("+strings.Join(aks, ",")+")")
+		kinds = append(kinds, "AK/SK("+strings.Join(slices.Sorted(maps.Keys(c.keys)), ",")+")")
 	}
 	if len(kinds) == 0 {
 		return "off"

@@ -353,7 +353,7 @@ func SyntheticCluster(n int) (Cluster, error) {
 		}
 		conns[i] = c
 	}
-	permID, perm, typ := "5e0c0000-0000-4000-9000-000000000000", "iam:domain::"+syntheticDomain, api.DomainId
+	permID, perm, typ := "5e0c0000-0000-4000-9000-000000000000", ids.PermissionPrefix+syntheticDomain, api.DomainId
 	return Cluster{
 		Connections:    conns,
 		Permissions:    []api.Permission{{Id: &permID, Permission: &perm, PermissionType: &typ, CreatedAt: &api.FlexTime{Time: syntheticEpoch}}},

@@ -180,26 +180,23 @@ func (s *Store) settled(projectID, clusterID string, now time.Time) (*entry, err
 // written. When fn fails or the result does not pass, the cluster stays as it was (with its
 // due task ended) and the error is returned. fn runs with the Store locked; it must not call
 // the Store.
-func (s *Store) change(projectID, clusterID string, fn func(c *Cluster, now time.Time) error) (*entry, error) {
+func (s *Store) change(projectID, clusterID string, fn func(c *Cluster, now time.Time) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	e, err := s.settled(projectID, clusterID, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c := e.c.clone()
 	if err := fn(&c, now); err != nil {
-		return nil, err
+		return err
 	}
 	next, err := newEntry(clusterID, c)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
+		return fmt.Errorf("emulator: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
 	}
-	if err := s.commit(projectID, clusterID, next); err != nil {
-		return nil, err
-	}
-	return next, nil
+	return s.commit(projectID, clusterID, next)
 }
 
 // PutCluster creates the cluster, or replaces it, with a copy of c. It fails when the IDs
@@ -243,7 +240,7 @@ func (s *Store) Cluster(projectID, clusterID string) (Cluster, error) {
 // that does not exist is an error wrapping ErrNotFound. A task that is due has ended before fn
 // sees the cluster.
 func (s *Store) UpdateCluster(projectID, clusterID string, fn func(c *Cluster) error) error {
-	_, err := s.change(projectID, clusterID, func(c *Cluster, _ time.Time) error { return fn(c) })
+	err := s.change(projectID, clusterID, func(c *Cluster, _ time.Time) error { return fn(c) })
 	return err
 }
 

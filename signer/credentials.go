@@ -39,13 +39,14 @@ func NewCredentials(accessKey, secretKey string) (Credentials, error) {
 	if i := strings.IndexFunc(accessKey, func(r rune) bool { return r <= ' ' || r > '~' || r == ',' }); i >= 0 {
 		return Credentials{}, fmt.Errorf("signer: access key has a character not allowed in the Authorization header at byte %d", i)
 	}
-	if strings.TrimSpace(secretKey) == "" {
+	trimmed := strings.TrimSpace(secretKey)
+	if trimmed == "" {
 		return Credentials{}, errors.New("signer: secret key is empty")
 	}
 	if i := strings.IndexFunc(secretKey, unicode.IsControl); i >= 0 {
 		return Credentials{}, fmt.Errorf("signer: secret key has a control character at byte %d", i)
 	}
-	if strings.TrimSpace(secretKey) != secretKey {
+	if trimmed != secretKey {
 		return Credentials{}, errors.New("signer: secret key has leading or trailing white space")
 	}
 	key := []byte(secretKey)

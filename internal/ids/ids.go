@@ -78,6 +78,10 @@ func ProjectRegion(name string) string {
 	return region
 }
 
+// PermissionPrefix starts the permission of a whitelisted account, as the service writes it
+// (and the page's example has it): "iam:domain::<account ID>", with permission_type domainId.
+const PermissionPrefix = "iam:domain::"
+
 // The bounds of the lists in request bodies, as the spec gives them (deviations
 // endpoint-list-bounds and whitelist-bounds).
 const (
