@@ -125,6 +125,8 @@ const (
 	CodeNotEnabled = csserr.NotEnabled
 	// CodeAlreadyExists is CSS.0031: the object already exists (409).
 	CodeAlreadyExists = csserr.ObjectExists
+	// CodeNoCluster is CSS.3027: the cluster does not exist (404), or is not the project's.
+	CodeNoCluster = csserr.NoCluster
 )
 
 // IsNotEnabled reports whether err holds an *APIError with code CSS.5182: the cluster's VPC

@@ -99,6 +99,10 @@ var (
 	// ErrNoProjectID means that neither WithProjectID (nor, for NewFromEnv, OS_PROJECT_ID)
 	// gives the project ID.
 	ErrNoProjectID = errors.New("no project ID")
+	// ErrNoIAMEndpoint means that a password or a project name has no IAM to go to: neither
+	// WithIAMEndpoint nor WithRegion (nor, for NewFromEnv, OS_AUTH_URL, the cloud's auth_url
+	// or a region) names one.
+	ErrNoIAMEndpoint = errors.New("no IAM endpoint")
 	// ErrNoCredentials means that neither WithToken nor WithAccessKey (nor, for NewFromEnv,
 	// OS_AUTH_TOKEN or OS_ACCESS_KEY with OS_SECRET_KEY) gives credentials.
 	ErrNoCredentials = errors.New("no credentials")
@@ -212,7 +216,7 @@ func (c *config) check() []error {
 		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithToken, WithAccessKey or WithPassword", ErrNoCredentials)})
 	}
 	if (c.password != nil || c.projectName != "" && c.projectID == "") && c.iam == nil {
-		errs = append(errs, &ConfigError{Err: errors.New("no IAM endpoint: a password and a project name are sent to IAM; use WithIAMEndpoint, or WithRegion for Open Telekom Cloud's")})
+		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: a password and a project name are sent to IAM; use WithIAMEndpoint, or WithRegion for Open Telekom Cloud's", ErrNoIAMEndpoint)})
 	}
 	return errs
 }

@@ -61,7 +61,7 @@ Output:
 		err = call(s.client, s.ctx, id, ids)
 		switch {
 		case errors.Is(err, client.ErrDryRun):
-			report := dryRunReport{reqs: dry.planned(), leads: []string{verb + " " + connectionCount(len(ids))}}
+			report := dryRunReport{reqs: dry.planned(), leads: []string{verb + " " + countOf(len(ids), "connection")}}
 			return report.write(c.stdout, f.json())
 		case err != nil:
 			return err
@@ -69,7 +69,7 @@ Output:
 			return printJSON(c.stdout, jsonEndpoints{ClusterID: id, Action: verb, EndpointIDs: ids})
 		}
 		// The client has checked that every ID is a UUID: nothing in them to quote.
-		_, err = fmt.Fprintf(c.stdout, "%s %s of cluster %s: %s\n", done, connectionCount(len(ids)), quote.Value(id), strings.Join(ids, ", "))
+		_, err = fmt.Fprintf(c.stdout, "%s %s of cluster %s: %s\n", done, countOf(len(ids), "connection"), quote.Value(id), strings.Join(ids, ", "))
 		return err
 	})
 	return cmd
@@ -80,14 +80,6 @@ type jsonEndpoints struct {
 	ClusterID   string   `json:"cluster_id"`
 	Action      string   `json:"action"`
 	EndpointIDs []string `json:"endpoint_ids"`
-}
-
-// connectionCount is "1 connection" or "2 connections".
-func connectionCount(n int) string {
-	if n == 1 {
-		return "1 connection"
-	}
-	return fmt.Sprintf("%d connections", n)
 }
 
 func (c *cli) acceptCommand() *cobra.Command {

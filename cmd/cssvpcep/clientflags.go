@@ -180,10 +180,6 @@ var optionFlags = map[string]string{
 	"WithIAMEndpoint": "--auth-url",
 }
 
-// noIAMEndpoint starts the text of the one *client.ConfigError about something missing that
-// wraps no sentinel error: a password or a project name with nowhere to send it.
-const noIAMEndpoint = "no IAM endpoint"
-
 // configProblems turns the error of client.NewFromEnvFunc, one *client.ConfigError per problem,
 // into the problems of a usage error, in the terms of the command: its flags and variables.
 // cloudFlag says that --cloud gave the cloud, so that a problem of OS_CLOUD's is --cloud's.
@@ -209,7 +205,7 @@ func configProblems(err error, cloudFlag bool) []string {
 				client.EnvProjectID, client.EnvProjectName, client.EnvCloud))
 		case errors.Is(ce, client.ErrNoCredentials):
 			problems = append(problems, "no credentials: set "+credentialVariables)
-		case ce.Option == "" && ce.Variable == "" && strings.HasPrefix(ce.Err.Error(), noIAMEndpoint):
+		case errors.Is(ce, client.ErrNoIAMEndpoint):
 			problems = append(problems, fmt.Sprintf("no IAM endpoint: a password or a project name is sent to IAM: give --auth-url or --region, or set %s or %s",
 				client.EnvAuthURL, client.EnvRegion))
 		case ce.Variable == client.EnvCloud && cloudFlag:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -76,8 +77,8 @@ func (c *cli) connectionsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	f.addCluster(fs)
-	fs.Var(&f.offset, "offset", "skip the first `N` connections, 0-1000 (default 0)")
-	fs.Var(&f.limit, "limit", "list at most `N` connections, 1-1000 (default: the service's, 10)")
+	fs.Var(&f.offset, "offset", fmt.Sprintf("skip the first `N` connections, 0-%d (default 0)", client.MaxOffset))
+	fs.Var(&f.limit, "limit", fmt.Sprintf("list at most `N` connections, 1-%d (default: the service's, 10)", client.MaxPageSize))
 	fs.BoolVar(&f.all, "all", false, "list every connection, page by page; not with --offset or --limit. "+
 		"The API's ranges of offset and limit reach 2,000 connections at most: a cluster with more fails "+
 		"(exit status 1) and prints none")

@@ -108,7 +108,8 @@ func (c *cli) switchService(ctx context.Context, f *switchFlags, enable bool, pr
 				return err
 			}
 			report.reqs = dry.planned()
-			report.leads = append(report.leads, "then, with --wait, until the cluster's task is done, every 2s to 15s")
+			report.leads = append(report.leads, fmt.Sprintf("then, with --wait, until the cluster's task is done, every %v to %v",
+				client.DefaultWaitMinInterval, client.DefaultWaitMaxInterval))
 		}
 		return report.write(c.stdout, f.json())
 	}

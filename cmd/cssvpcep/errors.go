@@ -127,7 +127,7 @@ func hintFor(e *client.APIError) string {
 			client.EnvAuthToken, client.EnvAccessKey, client.EnvSecretKey, client.EnvUsername, client.EnvPassword, client.EnvUserDomainName, client.EnvCloud)
 	case e.StatusCode == http.StatusForbidden:
 		return "the credentials do not allow this call in this project"
-	case e.StatusCode == http.StatusNotFound && e.Code == "CSS.3027":
+	case e.StatusCode == http.StatusNotFound && e.Code == client.CodeNoCluster:
 		return "no such cluster: check --cluster-id, the project ID and the region or endpoint"
 	case e.Code == client.CodeBusy:
 		return "another task runs on the cluster: run 'cssvpcep wait --cluster-id ...', then try again"

@@ -33,9 +33,10 @@ func (c *cli) waitCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wait --cluster-id ID",
 		Short: "wait until the task of a cluster (enabling or disabling) is done",
-		Long: `Waits until a cluster has finished the task that enabling or disabling its VPC endpoint
+		Long: fmt.Sprintf(`Waits until a cluster has finished the task that enabling or disabling its VPC endpoint
 service started: until the cluster's status is 200 (available), it runs no action and every
-node is available (API operation ShowClusterDetail, read after 5s, then every 2s to 15s).`,
+node is available (API operation ShowClusterDetail, read after %v, then every %v to %v).`,
+			client.DefaultWaitInitialDelay, client.DefaultWaitMinInterval, client.DefaultWaitMaxInterval),
 		Args:        noArgs,
 		Annotations: map[string]string{"more": waitMore},
 		Example: `  cssvpcep enable --cluster-id C && cssvpcep wait --cluster-id C --timeout 20m

@@ -278,7 +278,7 @@ func nonNil(list []string) []string {
 	return list
 }
 
-// countOf is "1 account" or "2 accounts".
+// countOf is "1 account" or "2 accounts": n of noun, in the plural that adds an s.
 func countOf(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
