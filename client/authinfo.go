@@ -50,7 +50,7 @@ func (c *Client) Auth(ctx context.Context) (*AuthInfo, error) {
 	if info.Source == "" {
 		info.Source = "options"
 	}
-	if cfg.iam != nil && (cfg.password != nil || cfg.projectName != "" && cfg.projectID == "") {
+	if cfg.iam != nil && cfg.usesIAM() {
 		info.IAMEndpoint = cfg.iam.String()
 	}
 	switch {

@@ -129,7 +129,7 @@ func (c *config) String() string {
 	if c.projectName != "" {
 		b.WriteString(" ProjectName:" + c.projectName)
 	}
-	if c.iam != nil && (c.password != nil || c.projectName != "") {
+	if c.iam != nil && c.usesIAM() {
 		b.WriteString(" IAM:" + c.iam.String())
 	}
 	if c.projectHeader {

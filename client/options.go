@@ -186,6 +186,12 @@ func defaultConfig() *config {
 // apply runs opts in order, collecting every error, so that all wrong options are named at once.
 func (c *config) apply(opts []Option) []error { return options.Apply(c, opts) }
 
+// usesIAM reports that the client asks IAM: for a token with WithPassword, or for the ID of
+// WithProjectName's project when no WithProjectID gives it.
+func (c *config) usesIAM() bool {
+	return c.password != nil || c.projectName != "" && c.projectID == ""
+}
+
 // catalogOnly reports that the CSS endpoint is the one the catalog of the token IAM issues
 // names, and no other: a password and neither WithEndpoint nor WithRegion.
 func (c *config) catalogOnly() bool { return c.endpoint == nil && c.password != nil }
@@ -215,7 +221,7 @@ func (c *config) check() []error {
 	case len(kinds) == 0:
 		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: use WithToken, WithAccessKey or WithPassword", ErrNoCredentials)})
 	}
-	if (c.password != nil || c.projectName != "" && c.projectID == "") && c.iam == nil {
+	if c.usesIAM() && c.iam == nil {
 		errs = append(errs, &ConfigError{Err: fmt.Errorf("%w: a password and a project name are sent to IAM; use WithIAMEndpoint, or WithRegion for Open Telekom Cloud's", ErrNoIAMEndpoint)})
 	}
 	return errs

@@ -188,9 +188,15 @@ func catalogEndpoint(catalog *tokens.ServiceCatalog, iam string) string {
 // serviceClient is gophercloud's client for the IAM endpoint, sending through hc (the user's
 // transport, without the client's credentials: the token request carries the password).
 func (s *tokenSource) serviceClient() *gophercloud.ServiceClient {
-	pc := &gophercloud.ProviderClient{HTTPClient: *s.hc, RetryFunc: s.retry}
-	pc.UserAgent.Prepend(s.userAgent)
-	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(s.iam, "/") + "/"}
+	return iamServiceClient(s.hc, s.iam, s.userAgent, s.retry)
+}
+
+// iamServiceClient is gophercloud's client for IAM at iam, sending through hc with the
+// client's User-Agent and retry hook: the token request's and the project lookup's.
+func iamServiceClient(hc *http.Client, iam, userAgent string, retry gophercloud.RetryFunc) *gophercloud.ServiceClient {
+	pc := &gophercloud.ProviderClient{HTTPClient: *hc, RetryFunc: retry}
+	pc.UserAgent.Prepend(userAgent)
+	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(iam, "/") + "/"}
 }
 
 // iamRetry is gophercloud's retry hook for the requests to IAM, with the client's retry
@@ -216,14 +222,10 @@ func iamRetry(cfg *config) gophercloud.RetryFunc {
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return err
 		}
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		select {
-		case <-ctx.Done():
+		if sleep(ctx, wait) != nil {
 			return err
-		case <-timer.C:
-			return nil
 		}
+		return nil
 	}
 }
 

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
-	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/sync/singleflight"
@@ -57,9 +55,7 @@ func (p *projectLookup) get(ctx context.Context) (string, error) {
 func (p *projectLookup) find(ctx context.Context) (string, error) {
 	cfg := p.c.cfg
 	iam := cfg.iam.String()
-	pc := &gophercloud.ProviderClient{HTTPClient: *p.c.iamHC, RetryFunc: iamRetry(cfg)}
-	pc.UserAgent.Prepend(cfg.userAgent)
-	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: strings.TrimSuffix(iam, "/") + "/"}
+	sc := iamServiceClient(p.c.iamHC, iam, cfg.userAgent, iamRetry(cfg))
 	// One page: the list is filtered by the name, which is unique in a domain. Its links.next
 	// is not followed (IAM's answer would choose where the credentials go next; the transport
 	// refuses another host anyway).

@@ -136,12 +136,8 @@ func (c *Client) retry(ctx context.Context, op *Operation, attrs []any, try func
 			return c.final(op.ID, n, true, fmt.Sprintf("waiting %v to retry would pass the context's deadline", wait), err, nil)
 		}
 		c.logRetry(ctx, op.ID, n, wait)
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if sleep(ctx, wait) != nil {
 			return c.final(op.ID, n, true, fmt.Sprintf("the context ended while waiting %v to retry", wait), err, context.Cause(ctx))
-		case <-timer.C:
 		}
 	}
 }

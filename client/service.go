@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/cssvpcep/cssvpcep/api"
@@ -109,9 +108,8 @@ func trueOrNil(b bool) *bool {
 // carrying a CSS error code makes the answer that error.
 func decodeNothing(op *Operation) func(a *attempt, r *reply) (struct{}, error) {
 	return func(a *attempt, r *reply) (struct{}, error) {
-		var f errFields
-		if len(r.body) > 0 && json.Unmarshal(r.body, &f) == nil {
-			if apiErr := a.errorIn2xx(op, r, f); apiErr != nil {
+		if len(r.body) > 0 {
+			if apiErr := a.errorIn2xx(op, r, decodeErrFields(r.body)); apiErr != nil {
 				return struct{}{}, apiErr
 			}
 		}
