@@ -253,7 +253,7 @@ func (a *attempt) trace() *httptrace.ClientTrace {
 // errorIn2xx returns the *APIError of a 2xx answer whose body carries a CSS error code, nil
 // for one that does not.
 func (a *attempt) errorIn2xx(op *Operation, r *reply, f errFields) *APIError {
-	if !f.present() {
+	if f.Code() == "" {
 		return nil
 	}
 	return newAPIErrorFields(op.ID, r.status, r.header, f, time.Now(), a.mask)

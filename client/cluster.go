@@ -136,7 +136,7 @@ func decodeCluster(body []byte) (*api.ClusterDetail, errFields, error) {
 	if err := gojson.Unmarshal(body, &w); err != nil {
 		return nil, errFields{}, decodeError(err)
 	}
-	if w.present() {
+	if w.Code() != "" {
 		return nil, w.errFields, nil
 	}
 	switch {

@@ -53,7 +53,7 @@ func unmarshalList(body []byte, maxConns int, unmarshal func([]byte, any) error)
 	if err := unmarshal(body, &w); err != nil {
 		return nil, errFields{}, decodeError(err)
 	}
-	if w.present() {
+	if w.Code() != "" {
 		return nil, w.errFields, nil
 	}
 	switch {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cssvpcep/cssvpcep/api"
 	"github.com/cssvpcep/cssvpcep/contract"
 	"github.com/cssvpcep/cssvpcep/internal/csserr"
 	"github.com/cssvpcep/cssvpcep/internal/quote"
@@ -231,8 +232,8 @@ func newAPIErrorFields(op string, status int, h http.Header, f errFields, now ti
 		Operation:  op,
 		StatusCode: status,
 		RequestID:  m.requestID(h),
-		Code:       m.line(firstOf(f.ErrCode, f.ErrorCode), maxCodeLen),
-		Message:    m.line(firstOf(f.ExternalMessage, f.ErrorMsg), maxMessageLen),
+		Code:       m.line(f.Code(), maxCodeLen),
+		Message:    m.line(f.Message(), maxMessageLen),
 	}
 	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
@@ -243,15 +244,9 @@ func newAPIErrorFields(op string, status int, h http.Header, f errFields, now ti
 // errFields are the fields of the two error body shapes: the service's errCode and
 // externalMessage, the documented error_code and error_msg. They are looked for in every
 // body, a successful one's too: a 2xx that carries a code is an error.
-type errFields struct {
-	ErrCode         *string `json:"errCode"`
-	ExternalMessage *string `json:"externalMessage"`
-	ErrorCode       *string `json:"error_code"`
-	ErrorMsg        *string `json:"error_msg"`
-}
-
-// present reports whether f carries an error code.
-func (f errFields) present() bool { return firstOf(f.ErrCode, f.ErrorCode) != "" }
+//
+// They are the spec's Error body (api.ErrorBody), whose Code and Message pick the shape.
+type errFields = api.ErrorBody
 
 // decodeErrFields returns the error fields of a body; none for a body that is not a JSON
 // object holding them as strings.

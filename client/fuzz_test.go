@@ -305,7 +305,7 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 		}
 	case fr.status == http.StatusOK:
 		list, fields, derr := decodeList(fr.body, MaxPageSize)
-		if derr == nil && fields.present() {
+		if derr == nil && fields.Code() != "" {
 			var ae *APIError
 			if !errors.As(err, &ae) || ae.StatusCode != http.StatusOK || ae.RequestID != wantID {
 				t.Fatalf("a 200 carrying an error code: error %v (%T), want an *APIError", err, err)
@@ -330,7 +330,7 @@ func checkResponseOutcome(t *testing.T, fr *fakeResponse, page *Page, err error)
 			t.Fatalf("page (-decodeList +ListConnections):\n%s", diff)
 		}
 		checkReencodes(t, list)
-	case fr.status >= 200 && fr.status <= 299 && decodeErrFields(fr.body).present():
+	case fr.status >= 200 && fr.status <= 299 && decodeErrFields(fr.body).Code() != "":
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.StatusCode != fr.status || ae.RequestID != wantID {
 			t.Fatalf("status %d carrying an error code: error %v (%T), want an *APIError", fr.status, err, err)
@@ -497,7 +497,7 @@ func FuzzDecodeList_matchesEncodingJSON(f *testing.F) {
 		if diff := cmp.Diff(wantFields, gotFields); diff != "" {
 			t.Fatalf("error fields (-encoding/json +decodeList):\n%s", diff)
 		}
-		if gotFields.present() {
+		if gotFields.Code() != "" {
 			return
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
