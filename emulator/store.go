@@ -46,7 +46,7 @@ func NewStore(seed Seed) (*Store, error) {
 	}
 	s := &Store{projects: make(map[string]map[string]*entry), names: seed.names(), now: time.Now}
 	for i, sc := range seed.Clusters {
-		e, err := newEntry(sc.ClusterID, sc.Cluster)
+		e, err := adopt(sc.ClusterID, sc.clone()) // checked with the seed
 		if err != nil {
 			return nil, fmt.Errorf("emulator: seed: clusters[%d]: %w", i, err)
 		}
@@ -60,7 +60,12 @@ func newEntry(clusterID string, c Cluster) (*entry, error) {
 	if err := checkCluster(clusterID, c); err != nil {
 		return nil, err
 	}
-	c = c.clone()
+	return adopt(clusterID, c.clone())
+}
+
+// adopt makes the entry that serves c, a checked cluster nobody else holds (a deep copy):
+// normalized in place, not copied again.
+func adopt(clusterID string, c Cluster) (*entry, error) {
 	if err := normalize(clusterID, &c); err != nil {
 		return nil, err
 	}
@@ -192,7 +197,10 @@ func (s *Store) change(projectID, clusterID string, fn func(c *Cluster, now time
 	if err := fn(&c, now); err != nil {
 		return err
 	}
-	next, err := newEntry(clusterID, c)
+	if err := checkCluster(clusterID, c); err != nil {
+		return fmt.Errorf("emulator: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
+	}
+	next, err := adopt(clusterID, c) // c is the change's own copy
 	if err != nil {
 		return fmt.Errorf("emulator: cluster %s of project %s: %w", quote.Value(clusterID), quote.Value(projectID), err)
 	}
